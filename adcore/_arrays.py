@@ -1,0 +1,120 @@
+"""Array-family helpers the core needs: signatures, namespaces, bases, copies.
+
+The core never imports an engine: every array that is not numpy is handled
+through its array-API namespace (``adcore.array_namespace``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "basis",
+    "copy_into",
+    "describe",
+    "family",
+    "signature",
+]
+
+_FAMILY_ALIASES = {"builtins": "numpy", "jaxlib": "jax", "tensorflow": "tensorflow"}
+
+
+def family(value: Any) -> str:
+    """The array family of ``value``: ``"numpy"`` for numpy arrays and Python scalars,
+    else the top-level package that defines its type (``"torch"``, ``"jax"``)."""
+    t = type(value)
+    if t is np.ndarray or t is float or t is int:
+        return "numpy"
+    top = t.__module__.partition(".")[0]
+    return _FAMILY_ALIASES.get(top, top)
+
+
+def signature(value: Any) -> tuple[Any, ...]:
+    """What a preparation records of one argument: its type, shape and dtype."""
+    t = type(value)
+    if t is np.ndarray:
+        return (t, value.shape, value.dtype)
+    return (t, getattr(value, "shape", None), getattr(value, "dtype", None))
+
+
+def describe(sig: tuple[Any, ...] | None) -> str:
+    """A signature in words, for error messages."""
+    if sig is None:
+        return "nothing"
+    t, shape, dtype = sig
+    name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+    if shape is None:
+        return name
+    return f"{name} of shape {tuple(shape)} and dtype {dtype}"
+
+
+def is_scalar(value: Any) -> bool:
+    """Whether ``value`` is a Python number, as opposed to an array."""
+    return isinstance(value, (float, int, complex)) and not isinstance(value, np.ndarray)
+
+
+def basis(x: Any, xp: Any) -> Any:
+    """The standard basis of the space of ``x``, stacked: shape ``(x.size, *x.shape)``
+    (``(1,)`` for a Python scalar)."""
+    if is_scalar(x):
+        return np.ones((1,))
+    n = _size(x)
+    eye = xp.eye(n, dtype=x.dtype, device=_device(x, xp))
+    return xp.reshape(eye, (n, *x.shape))
+
+
+def ones_scalar(x: Any, xp: Any) -> Any:
+    """A 0-d one of the family, dtype and device of ``x``: the cotangent of a scalar."""
+    if is_scalar(x):
+        return 1.0
+    return xp.ones((), dtype=x.dtype, device=_device(x, xp))
+
+
+def _size(x: Any) -> int:
+    n = 1
+    for d in x.shape:
+        n *= int(d)
+    return n
+
+
+def _device(x: Any, xp: Any) -> Any:
+    if type(x) is np.ndarray:
+        return None
+    from array_api_compat import device
+
+    return device(x)
+
+
+def copy_into(out: Any, value: Any, what: str = "out") -> Any:
+    """Write ``value`` into the preallocated buffer ``out`` and return ``out``.
+
+    Raises a ``ValueError`` that says what differs when the buffer does not fit,
+    and a ``TypeError`` for an immutable array family (JAX, TensorFlow).
+    """
+    shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
+    if oshape is None or tuple(oshape) != tuple(shape):
+        raise ValueError(
+            f"`{what}` must be an array of shape {tuple(shape)} to receive this result; "
+            f"got {_what(out)}. Allocate it like the result, e.g. `np.empty({tuple(shape)})`."
+        )
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and out.dtype != dtype:
+        raise ValueError(
+            f"`{what}` has dtype {out.dtype} but the result has dtype {dtype}; "
+            f"allocate `{what}` with dtype {dtype}."
+        )
+    try:
+        out[...] = value
+    except TypeError as e:
+        raise TypeError(
+            f"`{what}` is a {type(out).__module__}.{type(out).__qualname__}, an immutable "
+            "array that cannot be filled in place; call the operator without `out=` and use "
+            "its return value."
+        ) from e
+    return out
+
+
+def _what(value: Any) -> str:
+    return describe(signature(value)) if hasattr(value, "shape") else repr(type(value).__name__)

@@ -1,0 +1,119 @@
+"""The abstract backend: what a backend declares and what it implements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from ._contexts import Context
+from ._executors import (
+    AbstractDerivative,
+    AbstractGradient,
+    AbstractHessian,
+    AbstractHVP,
+    AbstractJacobian,
+    AbstractPullback,
+    AbstractPushforward,
+    AbstractSecondDerivative,
+)
+from .errors import NotSupportedError
+
+__all__ = ["NATIVE_OPERATORS", "AbstractBackend"]
+
+#: The operators a backend may implement natively, besides its primitives.
+NATIVE_OPERATORS = frozenset(
+    {"derivative", "gradient", "jacobian", "second_derivative", "hvp", "hessian"}
+)
+
+Contexts = tuple[Context[Any], ...]
+
+
+class AbstractBackend:
+    """Base class of every backend.
+
+    A concrete backend is a small frozen dataclass (immutable, hashable, its
+    repr rebuilds it) that declares its capabilities as class attributes and
+    implements at least one primitive: ``prepare_pushforward`` (declare
+    ``"forward"`` in ``modes``) or ``prepare_pullback`` (declare ``"reverse"``).
+    The core derives every other operator from the primitives, unless the
+    backend lists the operator in ``native`` and implements its ``prepare_*``.
+
+    Every ``prepare_*`` receives the function, a sample ``x`` (and tangents),
+    the contexts as ``Constant``/``Cache`` objects, and for an in-place function
+    the output buffer ``y``; it returns an executor from ``adcore.extend``.
+    """
+
+    #: Name under which ``adcore.backend(name)`` builds it, e.g. ``"jax"``.
+    name: ClassVar[str] = ""
+    #: The distribution that provides it, named in errors and listings.
+    distribution: ClassVar[str] = "adcore"
+    #: Primitives implemented: ``"forward"`` (pushforward), ``"reverse"`` (pullback).
+    modes: ClassVar[frozenset[str]] = frozenset()
+    #: Operators implemented natively, a subset of ``NATIVE_OPERATORS``.
+    native: ClassVar[frozenset[str]] = frozenset()
+    #: Whether in-place functions ``f(y, x, *contexts)`` are supported.
+    inplace: ClassVar[bool] = False
+    #: Whether ``Constant`` and ``Cache`` contexts are supported.
+    contexts: ClassVar[bool] = True
+    #: Whether a tuple of several tangents is handled in one call; if not, the
+    #: core hands the primitives one tangent at a time.
+    batched_tangents: ClassVar[bool] = False
+    #: Array families accepted for ``x``: ``"numpy"``, ``"torch"``, ``"jax"``...
+    array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
+    #: The mode the user asked for, if the backend takes a ``mode`` option.
+    mode: str | None = None
+
+    def available(self) -> bool:
+        """Whether the engine behind this backend imports and works here."""
+        return True
+
+    # --- primitives
+
+    def prepare_pushforward(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts, *,
+        y: Any = None, same_point: bool = False,
+    ) -> AbstractPushforward:
+        """Prepare ``tx -> J(x) @ tx``; ``same_point`` promises the same ``x`` at every call."""
+        raise NotSupportedError(f"{self!r} has no pushforward primitive")
+
+    def prepare_pullback(
+        self, f: Callable[..., Any], x: Any, ty: tuple[Any, ...], contexts: Contexts, *,
+        y: Any = None, same_point: bool = False,
+    ) -> AbstractPullback:
+        """Prepare ``ty -> ty @ J(x)``, in agreement with the pushforward (dot-product test)."""
+        raise NotSupportedError(f"{self!r} has no pullback primitive")
+
+    # --- native operators (declare them in `native`)
+
+    def prepare_derivative(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
+    ) -> AbstractDerivative:
+        """Prepare ``f'(x)`` for a scalar ``x``."""
+        raise NotSupportedError(f"{self!r} has no native derivative")
+
+    def prepare_gradient(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractGradient:
+        """Prepare the gradient of a scalar ``f``."""
+        raise NotSupportedError(f"{self!r} has no native gradient")
+
+    def prepare_jacobian(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
+    ) -> AbstractJacobian:
+        """Prepare the Jacobian matrix ``(y.size, x.size)``."""
+        raise NotSupportedError(f"{self!r} has no native jacobian")
+
+    def prepare_second_derivative(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts
+    ) -> AbstractSecondDerivative:
+        """Prepare ``f''(x)`` for a scalar ``x``."""
+        raise NotSupportedError(f"{self!r} has no native second derivative")
+
+    def prepare_hvp(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts, *,
+        same_point: bool = False,
+    ) -> AbstractHVP:
+        """Prepare ``tx -> H(x) @ tx``."""
+        raise NotSupportedError(f"{self!r} has no native hvp")
+
+    def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
+        """Prepare the Hessian matrix ``(x.size, x.size)``."""
+        raise NotSupportedError(f"{self!r} has no native hessian")

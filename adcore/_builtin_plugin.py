@@ -1,0 +1,19 @@
+"""The core's own plugin: registers ``AutoFiniteDiff`` as any plugin registers its backends.
+
+It is named by the entry point ``finitediff`` of the ``adcore`` distribution
+(``[project.entry-points.adcore]`` in ``pyproject.toml``) and is loaded, like
+every other plugin, on the first backend lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ._backend import AbstractBackend
+from ._backends.finitediff import AutoFiniteDiff
+from .extend import hookimpl
+
+
+@hookimpl
+def adcore_register_backends(register: Callable[[type[AbstractBackend]], None]) -> None:
+    register(AutoFiniteDiff)

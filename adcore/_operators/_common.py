@@ -1,0 +1,114 @@
+"""What every operator shares: argument validation and the prepared-call path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._arrays import describe, family, is_scalar, signature
+from .._backend import AbstractBackend
+from .._contexts import Context
+from .._prep import Prep
+from ..errors import NotSupportedError
+
+__all__ = ["INPLACE_OPERATORS", "make_prep", "split_second_order", "validate"]
+
+#: Operators that accept in-place functions ``f(y, x, *contexts)``.
+INPLACE_OPERATORS = ("derivative", "jacobian", "pushforward", "pullback")
+
+
+def validate(
+    operator: str,
+    f: Callable[..., Any],
+    backend: Any,
+    x: Any,
+    contexts: tuple[Any, ...],
+    tangents: tuple[Any, ...] | None = None,
+    y: Any = None,
+    *,
+    tangents_like_x: bool = True,
+) -> None:
+    """Raise a clear error for arguments no backend could differentiate."""
+    if not callable(f):
+        raise TypeError(f"{operator}: `f` must be callable, got {f!r}")
+    if not isinstance(backend, AbstractBackend):
+        raise TypeError(
+            f"{operator}: `backend` must be an adcore backend such as adcore.AutoFiniteDiff(), "
+            f"got {backend!r}. Note the argument order: {operator}(f, backend, x, ...)."
+        )
+    fam = family(x)
+    if fam not in backend.array_families:
+        raise NotSupportedError(
+            f"{operator}: {backend!r} does not take x of array family {fam!r} "
+            f"(x is {describe(signature(x))}); it takes {sorted(backend.array_families)}."
+        )
+    for i, c in enumerate(contexts):
+        if not isinstance(c, Context):
+            raise TypeError(
+                f"{operator}: extra argument {i} after x is {type(c).__name__}, not a context; "
+                "wrap inactive arguments as adcore.Constant(value) or adcore.Cache(value)."
+            )
+    if contexts and not backend.contexts:
+        raise NotSupportedError(f"{operator}: {backend!r} does not support contexts.")
+    if y is not None:
+        if operator not in INPLACE_OPERATORS:
+            raise NotSupportedError(
+                f"{operator} does not take in-place functions (`y=` was given). In-place "
+                f"functions f(y, x) work with {', '.join(INPLACE_OPERATORS)}; write an "
+                "out-of-place f(x) for this operator."
+            )
+        if not backend.inplace:
+            raise NotSupportedError(
+                f"{operator}: {backend!r} does not support in-place functions f(y, x) (`y=` "
+                "was given). Use an out-of-place f(x), or a backend where "
+                "adcore.check_inplace(backend) is True, such as adcore.AutoFiniteDiff()."
+            )
+    if tangents is not None:
+        _validate_tangents(operator, x, tangents, tangents_like_x)
+
+
+def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> None:
+    name = "tx" if like_x else "ty"
+    if not isinstance(tangents, tuple) or not tangents:
+        raise TypeError(
+            f"{operator}: `{name}` must be a non-empty tuple of tangents, got "
+            f"{type(tangents).__name__}; wrap a single tangent as (v,)."
+        )
+    if not like_x:
+        return
+    xsig = signature(x)
+    for i, t in enumerate(tangents):
+        if is_scalar(x) and is_scalar(t):
+            continue
+        if signature(t) != xsig:
+            raise ValueError(
+                f"{operator}: tangent {i} must be like x ({describe(xsig)}), "
+                f"got {describe(signature(t))}."
+            )
+
+
+def make_prep(
+    operator: str,
+    executor: Any,
+    f: Callable[..., Any],
+    backend: Any,
+    x: Any,
+    contexts: tuple[Any, ...],
+    tangents: tuple[Any, ...] | None = None,
+    y: Any = None,
+    *,
+    strict: bool = True,
+    same_point: bool = False,
+) -> Prep:
+    return Prep(
+        operator, f, backend, executor, x, contexts, tangents, y, strict=strict, same_point=same_point
+    )
+
+
+def split_second_order(backend: Any) -> tuple[Any, Any]:
+    """``(outer, inner)``: the backends that differentiate the outer and inner level."""
+    from .._backends.second_order import SecondOrder
+
+    if isinstance(backend, SecondOrder):
+        return backend.outer, backend.inner
+    return backend, backend

@@ -1,0 +1,103 @@
+"""derivative: ``f'(x)`` for a scalar ``x``, shaped like ``f(x)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._arrays import copy_into, describe, is_scalar, ones_scalar, signature
+from .._contexts import unwrap
+from .._executors import AbstractDerivative, AbstractPushforward
+from .._namespace import array_namespace
+from .._prep import Prep
+from ._common import make_prep, validate
+
+__all__ = ["derivative", "derivative_executor", "prepare_derivative", "value_and_derivative"]
+
+# --- public
+
+
+def derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> Any:
+    """derivative(f, backend, x, *contexts, prep=None, out=None, y=None) -> der
+
+    The derivative of ``f`` at the scalar ``x``, shaped like ``f(x)``.
+
+    >>> import adcore as ad
+    >>> round(ad.derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 6)
+    12.0
+    """
+    prep = _use(prep, f, backend, x, contexts, y)
+    der = prep.executor.derivative(x, unwrap(contexts), y)
+    return der if out is None else copy_into(out, der)
+
+
+def value_and_derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> tuple[Any, Any]:
+    """value_and_derivative(f, backend, x, *contexts, prep=None, out=None, y=None) -> (f(x), der)"""
+    prep = _use(prep, f, backend, x, contexts, y)
+    value, der = prep.executor.value_and_derivative(x, unwrap(contexts), y)
+    return value, (der if out is None else copy_into(out, der))
+
+
+def prepare_derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any, y: Any = None, strict: bool = True
+) -> Prep:
+    """prepare_derivative(f, backend, x, *contexts, y=None, strict=True) -> prep
+
+    Preparation for ``derivative`` and ``value_and_derivative`` at any scalar ``x`` like this one.
+    """
+    validate("derivative", f, backend, x, contexts, y=y)
+    require_scalar("derivative", x)
+    executor = derivative_executor(backend, f, x, contexts, y)
+    return make_prep("derivative", executor, f, backend, x, contexts, y=y, strict=strict)
+
+
+def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
+    if prep is None:
+        return prepare_derivative(f, backend, x, *contexts, y=y)
+    if prep.strict:
+        prep.check("derivative", f, backend, x, contexts, None, y)
+    return prep
+
+
+def require_scalar(operator: str, x: Any) -> None:
+    if not (is_scalar(x) or getattr(x, "shape", None) == ()):
+        raise TypeError(
+            f"{operator} needs a scalar x (a Python float or a 0-d array), got "
+            f"{describe(signature(x))}; for an array x use adcore.jacobian or adcore.gradient."
+        )
+
+
+# --- preparation
+
+
+def derivative_executor(
+    backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any = None
+) -> AbstractDerivative:
+    """The backend's native derivative, else a pushforward along ``1``."""
+    if "derivative" in backend.native:
+        return backend.prepare_derivative(f, x, contexts, y=y)
+    from .pushforward import pushforward_executor
+
+    one = ones_scalar(x, array_namespace(x))
+    return DerivativeFromPushforward(pushforward_executor(backend, f, x, (one,), contexts, y), one)
+
+
+# --- fallback: derivative from pushforward
+
+
+class DerivativeFromPushforward(AbstractDerivative):
+    def __init__(self, pushforward: AbstractPushforward, one: Any) -> None:
+        self.pushforward, self.tx = pushforward, (one,)
+
+    def value_and_derivative(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
+        value, (der,) = self.pushforward.value_and_pushforward(x, self.tx, contexts, y)
+        return value, der
+
+    def derivative(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
+        return self.pushforward.pushforward(x, self.tx, contexts, y)[0]

@@ -1,0 +1,124 @@
+"""gradient: the gradient of a scalar function, shaped like ``x``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._arrays import copy_into, describe, ones_scalar, signature
+from .._contexts import unwrap
+from .._executors import AbstractGradient, AbstractJacobian, AbstractPullback
+from .._namespace import array_namespace
+from .._prep import Prep
+from ._common import make_prep, validate
+
+__all__ = ["gradient", "gradient_executor", "prepare_gradient", "value_and_gradient"]
+
+# --- public
+
+
+def gradient(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> Any:
+    """gradient(f, backend, x, *contexts, prep=None, out=None) -> grad
+
+    The gradient of the scalar function ``f`` at ``x``, like ``x``.
+
+    >>> import numpy as np, adcore as ad
+    >>> ad.gradient(lambda x: (x ** 2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
+    array([2., 4.])
+    """
+    prep = _use(prep, f, backend, x, contexts, y)
+    grad = prep.executor.gradient(x, unwrap(contexts))
+    return grad if out is None else copy_into(out, grad)
+
+
+def value_and_gradient(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> tuple[Any, Any]:
+    """value_and_gradient(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad)"""
+    prep = _use(prep, f, backend, x, contexts, y)
+    value, grad = prep.executor.value_and_gradient(x, unwrap(contexts))
+    return value, (grad if out is None else copy_into(out, grad))
+
+
+def prepare_gradient(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any, y: Any = None, strict: bool = True
+) -> Prep:
+    """prepare_gradient(f, backend, x, *contexts, strict=True) -> prep
+
+    Preparation for ``gradient`` and ``value_and_gradient`` at any ``x`` like this one.
+    """
+    validate("gradient", f, backend, x, contexts, y=y)
+    executor = gradient_executor(backend, f, x, contexts)
+    return make_prep("gradient", executor, f, backend, x, contexts, strict=strict)
+
+
+def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
+    if prep is None:
+        return prepare_gradient(f, backend, x, *contexts, y=y)
+    if prep.strict:
+        prep.check("gradient", f, backend, x, contexts, None, y)
+    return prep
+
+
+# --- preparation
+
+
+def gradient_executor(
+    backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]
+) -> AbstractGradient:
+    """The backend's native gradient, else a pullback of the cotangent ``1``, else
+    the one-row Jacobian from a batch of pushforwards."""
+    if "gradient" in backend.native:
+        return backend.prepare_gradient(f, x, contexts)
+    value = f(x, *unwrap(contexts))
+    if getattr(value, "shape", ()) != ():
+        raise ValueError(non_scalar_message(describe(signature(value))))
+    if "reverse" in backend.modes:
+        from .pullback import pullback_executor
+
+        one = ones_scalar(x, array_namespace(x))
+        return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)
+    from .jacobian import jacobian_from_pushforward
+
+    return GradientFromJacobian(jacobian_from_pushforward(backend, f, x, contexts), x)
+
+
+# --- fallback: gradient from pullback
+
+
+class GradientFromPullback(AbstractGradient):
+    def __init__(self, pullback: AbstractPullback, one: Any) -> None:
+        self.pullback, self.ty = pullback, (one,)
+
+    def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
+        value, (grad,) = self.pullback.value_and_pullback(x, self.ty, contexts)
+        return value, grad
+
+    def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
+        return self.pullback.pullback(x, self.ty, contexts)[0]
+
+
+# --- fallback: gradient from pushforwards
+
+
+class GradientFromJacobian(AbstractGradient):
+    def __init__(self, jacobian: AbstractJacobian, x: Any) -> None:
+        self.jacobian, self.xp, self.shape = jacobian, array_namespace(x), x.shape
+
+    def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
+        value, J = self.jacobian.value_and_jacobian(x, contexts)
+        return value, self.xp.reshape(J, self.shape)
+
+    def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
+        return self.xp.reshape(self.jacobian.jacobian(x, contexts), self.shape)
+
+
+def non_scalar_message(what: str) -> str:
+    return (
+        f"gradient needs a scalar function, but f(x) is {what}; use adcore.jacobian "
+        "for array-valued functions, or reduce the output (e.g. .sum())."
+    )

@@ -1,0 +1,104 @@
+"""hessian: the matrix ``(x.size, x.size)`` of second derivatives of a scalar function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._arrays import basis, copy_into
+from .._contexts import unwrap
+from .._executors import AbstractHessian
+from .._namespace import array_namespace
+from .._prep import Prep
+from ._common import make_prep, validate
+from .hvp import hvp_executor
+
+__all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]
+
+# --- public
+
+
+def hessian(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> Any:
+    """hessian(f, backend, x, *contexts, prep=None, out=None) -> H
+
+    The Hessian of the scalar function ``f`` at ``x``: a matrix ``(x.size, x.size)``.
+
+    >>> import numpy as np, adcore as ad
+    >>> ad.hessian(lambda x: x[0] * x[1], ad.AutoFiniteDiff(), np.ones(2)).round(3)
+    array([[0., 1.],
+           [1., 0.]])
+    """
+    prep = _use(prep, f, backend, x, contexts, y)
+    H = prep.executor.hessian(x, unwrap(contexts))
+    return H if out is None else copy_into(out, H)
+
+
+def value_gradient_and_hessian(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> tuple[Any, Any, Any]:
+    """value_gradient_and_hessian(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad, H)
+
+    ``out`` is a pair of buffers ``(grad, H)``.
+    """
+    prep = _use(prep, f, backend, x, contexts, y)
+    value, grad, H = prep.executor.value_gradient_and_hessian(x, unwrap(contexts))
+    if out is None:
+        return value, grad, H
+    return value, copy_into(out[0], grad, "out[0]"), copy_into(out[1], H, "out[1]")
+
+
+def prepare_hessian(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any, y: Any = None, strict: bool = True
+) -> Prep:
+    """prepare_hessian(f, backend, x, *contexts, strict=True) -> prep"""
+    validate("hessian", f, backend, x, contexts, y=y)
+    executor = hessian_executor(backend, f, x, contexts)
+    return make_prep("hessian", executor, f, backend, x, contexts, strict=strict)
+
+
+def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
+    if prep is None:
+        return prepare_hessian(f, backend, x, *contexts, y=y)
+    if prep.strict:
+        prep.check("hessian", f, backend, x, contexts, None, y)
+    return prep
+
+
+# --- preparation
+
+
+def hessian_executor(
+    backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]
+) -> AbstractHessian:
+    """The backend's native Hessian, else one batch of hvps along the basis of ``x``."""
+    if "hessian" in backend.native:
+        return backend.prepare_hessian(f, x, contexts)
+    return HessianFromHVP(backend, f, x, contexts)
+
+
+# --- fallback: hessian from hvps over the basis
+
+
+class HessianFromHVP(AbstractHessian):
+    def __init__(self, backend: Any, f: Callable[..., Any], x: Any, contexts: Any) -> None:
+        self.f, self.xp = f, array_namespace(x)
+        self.dx = basis(x, self.xp)
+        self.n = self.dx.shape[0]
+        tx = tuple(self.dx[i] for i in range(self.n))
+        self.hvp = hvp_executor(backend, f, x, tx, contexts)
+
+    def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+        grad, H = self._gradient_and_hessian(x, contexts)
+        return self.f(x, *contexts), grad, H
+
+    def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
+        return self._gradient_and_hessian(x, contexts)[1]
+
+    def _gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
+        grad, dg = self.hvp.gradient_and_hvp_stacked(x, self.dx, contexts)
+        # Row i of dg is H @ e_i, column i of H.
+        return grad, self.xp.reshape(dg, (self.n, self.n)).T

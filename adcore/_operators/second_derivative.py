@@ -1,0 +1,102 @@
+"""second_derivative: ``f''(x)`` for a scalar ``x``, shaped like ``f(x)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._arrays import copy_into
+from .._contexts import unwrap
+from .._executors import AbstractDerivative, AbstractSecondDerivative
+from .._prep import Prep
+from ._common import make_prep, split_second_order, validate
+from .derivative import derivative_executor, require_scalar
+
+__all__ = [
+    "prepare_second_derivative",
+    "second_derivative",
+    "second_derivative_executor",
+    "value_derivative_and_second_derivative",
+]
+
+# --- public
+
+
+def second_derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> Any:
+    """second_derivative(f, backend, x, *contexts, prep=None, out=None) -> der2
+
+    The second derivative of ``f`` at the scalar ``x``, shaped like ``f(x)``.
+
+    >>> import adcore as ad
+    >>> round(ad.second_derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 3)
+    12.0
+    """
+    prep = _use(prep, f, backend, x, contexts, y)
+    der2 = prep.executor.second_derivative(x, unwrap(contexts))
+    return der2 if out is None else copy_into(out, der2)
+
+
+def value_derivative_and_second_derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any,
+    prep: Prep | None = None, out: Any = None, y: Any = None,
+) -> tuple[Any, Any, Any]:
+    """value_derivative_and_second_derivative(f, backend, x, *contexts, prep=None, out=None)
+    -> (f(x), der, der2); ``out`` is a pair of buffers ``(der, der2)``."""
+    prep = _use(prep, f, backend, x, contexts, y)
+    value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, unwrap(contexts))
+    if out is None:
+        return value, der, der2
+    return value, copy_into(out[0], der, "out[0]"), copy_into(out[1], der2, "out[1]")
+
+
+def prepare_second_derivative(
+    f: Callable[..., Any], backend: Any, x: Any, *contexts: Any, y: Any = None, strict: bool = True
+) -> Prep:
+    """prepare_second_derivative(f, backend, x, *contexts, strict=True) -> prep"""
+    validate("second_derivative", f, backend, x, contexts, y=y)
+    require_scalar("second_derivative", x)
+    executor = second_derivative_executor(backend, f, x, contexts)
+    return make_prep("second_derivative", executor, f, backend, x, contexts, strict=strict)
+
+
+def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
+    if prep is None:
+        return prepare_second_derivative(f, backend, x, *contexts, y=y)
+    if prep.strict:
+        prep.check("second_derivative", f, backend, x, contexts, None, y)
+    return prep
+
+
+# --- preparation
+
+
+def second_derivative_executor(
+    backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]
+) -> AbstractSecondDerivative:
+    """The backend's native second derivative, else the outer derivative of the inner one."""
+    if "second_derivative" in backend.native:
+        return backend.prepare_second_derivative(f, x, contexts)
+    outer, inner = split_second_order(backend)
+    return SecondDerivativeFromDerivatives(outer, inner, f, x, contexts)
+
+
+# --- fallback: second derivative from nested derivatives
+
+
+class SecondDerivativeFromDerivatives(AbstractSecondDerivative):
+    def __init__(self, outer: Any, inner: Any, f: Callable[..., Any], x: Any, contexts: Any) -> None:
+        self.inner: AbstractDerivative = derivative_executor(inner, f, x, contexts)
+        derivative = self.inner.derivative
+        self.outer = derivative_executor(outer, lambda x, *c: derivative(x, c), x, contexts)
+
+    def value_derivative_and_second_derivative(
+        self, x: Any, contexts: tuple[Any, ...]
+    ) -> tuple[Any, Any, Any]:
+        value, der = self.inner.value_and_derivative(x, contexts)
+        return value, der, self.outer.derivative(x, contexts)
+
+    def second_derivative(self, x: Any, contexts: tuple[Any, ...]) -> Any:
+        return self.outer.derivative(x, contexts)

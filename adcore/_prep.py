@@ -1,0 +1,140 @@
+"""Preparations: what ``prepare_*`` returns, and the check of a prepared call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._arrays import describe, signature
+from .errors import PrepMismatchError
+
+__all__ = ["Prep"]
+
+
+def _context_signature(contexts: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple([(type(c), signature(c.value)) for c in contexts])
+
+
+class Prep:
+    """A prepared operator: pass it back as ``prep=`` for the fast path.
+
+    It records what it was built for (operator, function, backend, and the
+    array family, shape and dtype of every argument) and, when ``strict``,
+    checks each call against that record, raising ``PrepMismatchError``.
+    It holds mutable scratch state: use one per thread.
+    """
+
+    __slots__ = (
+        "_contexts",
+        "_tangents",
+        "_x",
+        "_y",
+        "backend",
+        "executor",
+        "f",
+        "operator",
+        "same_point",
+        "strict",
+    )
+
+    def __init__(
+        self,
+        operator: str,
+        f: Callable[..., Any],
+        backend: Any,
+        executor: Any,
+        x: Any,
+        contexts: tuple[Any, ...],
+        tangents: tuple[Any, ...] | None = None,
+        y: Any = None,
+        *,
+        strict: bool = True,
+        same_point: bool = False,
+    ) -> None:
+        self.operator = operator
+        self.f = f
+        self.backend = backend
+        self.executor = executor
+        self.strict = strict
+        self.same_point = same_point
+        self._x = signature(x)
+        self._contexts = _context_signature(contexts)
+        self._tangents = None if tangents is None else tuple(map(signature, tangents))
+        self._y = None if y is None else signature(y)
+
+    def __repr__(self) -> str:
+        kind = "same-point " if self.same_point else ""
+        return (
+            f"<adcore.Prep: {kind}{self.operator} of {getattr(self.f, '__name__', self.f)!r} "
+            f"with {self.backend!r} at x: {describe(self._x)}>"
+        )
+
+    def check(
+        self,
+        operator: str,
+        f: Callable[..., Any],
+        backend: Any,
+        x: Any,
+        contexts: tuple[Any, ...],
+        tangents: tuple[Any, ...] | None = None,
+        y: Any = None,
+    ) -> None:
+        """Raise ``PrepMismatchError`` unless this call fits the preparation."""
+        if (
+            operator == self.operator
+            and (f is self.f or f == self.f)
+            and (backend is self.backend or backend == self.backend)
+            and signature(x) == self._x
+            and (not (contexts or self._contexts) or _context_signature(contexts) == self._contexts)
+            and (tangents is None or tuple(map(signature, tangents)) == self._tangents)
+            and (self._y is None if y is None else signature(y) == self._y)
+        ):
+            return
+        raise PrepMismatchError(self._explain(operator, f, backend, x, contexts, tangents, y))
+
+    def _explain(
+        self,
+        operator: str,
+        f: Callable[..., Any],
+        backend: Any,
+        x: Any,
+        contexts: tuple[Any, ...],
+        tangents: tuple[Any, ...] | None,
+        y: Any,
+    ) -> str:
+        rows: list[tuple[str, str, str]] = []
+        if operator != self.operator:
+            rows.append(("operator", self.operator, operator))
+        if not (f is self.f or f == self.f):
+            rows.append(("f", repr(self.f), repr(f)))
+        if not (backend is self.backend or backend == self.backend):
+            rows.append(("backend", repr(self.backend), repr(backend)))
+        if signature(x) != self._x:
+            rows.append(("x", describe(self._x), describe(signature(x))))
+        got_t = None if tangents is None else tuple(map(signature, tangents))
+        if tangents is not None and got_t != self._tangents:
+            expected = self._tangents or ()
+            if len(got_t or ()) != len(expected):
+                rows.append(("tangents", f"a batch of {len(expected)}", f"a batch of {len(got_t or ())}"))
+            for i, (e, g) in enumerate(zip(expected, got_t or ())):
+                if e != g:
+                    rows.append((f"tangent {i}", describe(e), describe(g)))
+        got_c = _context_signature(contexts)
+        if got_c != self._contexts:
+            if len(got_c) != len(self._contexts):
+                rows.append(("contexts", f"{len(self._contexts)} of them", f"{len(got_c)}"))
+            for i, (e, g) in enumerate(zip(self._contexts, got_c)):
+                if e != g:
+                    rows.append(
+                        (f"context {i}", f"{e[0].__name__} of {describe(e[1])}",
+                         f"{g[0].__name__} of {describe(g[1])}")
+                    )
+        got_y = None if y is None else signature(y)
+        if got_y != self._y:
+            rows.append(("y", describe(self._y), describe(got_y)))
+        lines = "\n".join(f"  {name}: prep expected {e}, got {g}" for name, e, g in rows)
+        return (
+            f"this call does not fit its preparation:\n{lines}\n"
+            f"Prepare again for these arguments (adcore.prepare_{self.operator}(...)), "
+            "or pass strict=False when preparing to skip this check."
+        )

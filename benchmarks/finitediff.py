@@ -1,0 +1,151 @@
+"""Prepared AutoFiniteDiff gradients against a hand-written loop and scipy.
+
+Run: ``python benchmarks/finitediff.py [--n 1000] [--repeat 7] [--check]``.
+
+Times, at ``n`` coordinates, the gradient of ``f(x) = sum(sin(x) * x**2)`` by
+(a) a hand-written numpy forward-difference loop, (b) the prepared
+``AutoFiniteDiff(method="forward")`` gradient, (c) the same with
+``method="central"``, (d) ``scipy.optimize.approx_fprime``. Each is timed with
+``timeit``'s autorange, then the repeats are interleaved (one run of each
+candidate per round, so drift in machine load hits all alike) and the median is
+reported. ``--check`` exits 1 when a target ratio is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# (label, numerator, denominator, bound, "<=" or ">=")
+TARGETS = [
+    ("forward / loop", "forward", "loop", 1.1, "<="),
+    ("central / loop", "central", "loop", 2.2, "<="),
+    ("approx_fprime / forward", "approx_fprime", "forward", 2.5, ">="),
+    ("approx_fprime / central", "approx_fprime", "central", 2.5, ">="),
+]
+
+
+def f(x: np.ndarray) -> Any:
+    return np.sum(np.sin(x) * x**2)
+
+
+def grad_f(x: np.ndarray) -> np.ndarray:
+    return np.cos(x) * x**2 + 2 * x * np.sin(x)
+
+
+def loop_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    """What one writes by hand: forward differences, one coordinate at a time."""
+    h = np.sqrt(np.finfo(x.dtype).eps) * np.maximum(np.abs(x), 1.0)
+    fx = f(x)
+    xw = x.copy()
+    g = np.empty_like(x)
+    for i in range(x.size):
+        xi = xw[i]
+        xw[i] = xi + h[i]
+        g[i] = (f(xw) - fx) / h[i]
+        xw[i] = xi
+    return g
+
+
+def candidates(x: np.ndarray) -> tuple[dict[str, Callable[[], Any]], str]:
+    try:
+        import adcore
+        from adcore import AutoFiniteDiff
+
+        via = "adcore.gradient(f, backend, x, prep=prep)"
+    except ImportError:
+        adcore = None
+        from adcore._backends.finitediff import AutoFiniteDiff
+
+        via = "the prepared executor (import adcore failed)"
+    from scipy.optimize import approx_fprime
+
+    runs: dict[str, Callable[[], Any]] = {"loop": lambda: loop_gradient(f, x)}
+    for method in ("forward", "central"):
+        backend = AutoFiniteDiff(method=method)
+        if adcore is not None:
+            prep = adcore.prepare_gradient(f, backend, x)
+            runs[method] = partial_gradient(adcore.gradient, backend, x, prep)
+        else:
+            executor = backend.prepare_gradient(f, x, ())
+            runs[method] = lambda e=executor: e.gradient(x, ())
+    runs["approx_fprime"] = lambda: approx_fprime(x, f)
+    return runs, via
+
+
+def partial_gradient(gradient: Any, backend: Any, x: np.ndarray, prep: Any) -> Callable[[], Any]:
+    return lambda: gradient(f, backend, x, prep=prep)
+
+
+def calls_to_f(run: Callable[[], Any]) -> int:
+    global f
+    count = 0
+    plain = f
+
+    def counted(x: np.ndarray) -> Any:
+        nonlocal count
+        count += 1
+        return plain(x)
+
+    f = counted
+    try:
+        run()
+    finally:
+        f = plain
+    return count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+
+    x = np.random.default_rng(0).uniform(-2.0, 2.0, args.n)
+    runs, via = candidates(x)
+    timers = {name: timeit.Timer(run) for name, run in runs.items()}
+    numbers = {name: timer.autorange()[0] for name, timer in timers.items()}
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.repeat):
+        for name, timer in timers.items():
+            samples[name].append(timer.timeit(numbers[name]) / numbers[name])
+    median = {name: float(np.median(s)) for name, s in samples.items()}
+    t_f = timeit.Timer(lambda: f(x))
+    number = t_f.autorange()[0]
+    cost_f = float(np.median(t_f.repeat(args.repeat, number))) / number
+
+    print(f"gradient of sum(sin(x) * x**2) at n={args.n}; AutoFiniteDiff via {via}")
+    print(f"one call of f: {cost_f * 1e6:.1f} us\n")
+    print(f"{'candidate':<15}{'median ms':>11}{'calls of f':>12}{'us / call':>11}{'max error':>11}")
+    reference = grad_f(x)
+    for name, run in runs.items():
+        calls = calls_to_f(run)
+        error = float(np.max(np.abs(run() - reference)))
+        print(
+            f"{name:<15}{median[name] * 1e3:>11.3f}{calls:>12d}"
+            f"{median[name] / calls * 1e6:>11.2f}{error:>11.1e}"
+        )
+    print()
+    missed = []
+    for label, num, den, bound, op in TARGETS:
+        ratio = median[num] / median[den]
+        ok = ratio <= bound if op == "<=" else ratio >= bound
+        missed += [] if ok else [label]
+        print(f"{label:<26}{ratio:>7.2f}   target {op} {bound:<5}{'ok' if ok else 'MISSED'}")
+    if args.check and missed:
+        print(f"\nmissed: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

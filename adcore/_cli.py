@@ -112,12 +112,13 @@ def _print_rich(rows: list[tuple[str, ...]]) -> bool:
     return True
 
 
-# --- demo (the lead writes it)
+# --- demo
 
 
 def _demo(args: argparse.Namespace) -> int:
-    print("adcore demo: not yet implemented", file=sys.stderr)
-    return 2
+    from ._demo import run_demo
+
+    return run_demo(args.backend)
 
 
 # --- check

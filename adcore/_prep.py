@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from numpy import ndarray
+
 from ._arrays import describe, signature
 from .errors import PrepMismatchError
 
@@ -80,11 +82,14 @@ class Prep:
         y: Any = None,
     ) -> None:
         """Raise ``PrepMismatchError`` unless this call fits the preparation."""
+        # The hot path of every prepared call: identity tests first, and the
+        # numpy signature built inline rather than through `signature`.
+        xsig = (ndarray, x.shape, x.dtype) if type(x) is ndarray else signature(x)
         if (
-            operator == self.operator
+            xsig == self._x
+            and (operator is self.operator or operator == self.operator)
             and (f is self.f or f == self.f)
             and (backend is self.backend or backend == self.backend)
-            and signature(x) == self._x
             and (not (contexts or self._contexts) or _context_signature(contexts) == self._contexts)
             and (tangents is None or tuple(map(signature, tangents)) == self._tangents)
             and (self._y is None if y is None else signature(y) == self._y)

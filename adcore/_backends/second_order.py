@@ -18,7 +18,7 @@ class SecondOrder(AbstractBackend):
     ``inner``'s gradient, forward over reverse). First-order operators use ``inner``.
 
     >>> import numpy as np, adcore as ad
-    >>> b = ad.SecondOrder(ad.AutoFiniteDiff(), ad.AutoFiniteDiff(method="forward"))
+    >>> b = ad.SecondOrder(ad.AutoFiniteDiff(), ad.AutoFiniteDiff(method="central"))
     >>> ad.hessian(lambda x: (x ** 2).sum(), b, np.ones(2)).round(3)
     array([[2., 0.],
            [0., 2.]])

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
+
 from .._backend import AbstractBackend
 from .._executors import AbstractPullback, AbstractPushforward, Tangents
 
@@ -72,10 +74,12 @@ class ReverseFromPrimitive(_FromPrimitive):
 
 
 def _zeros_like(v: Any) -> Any:
-    from .._namespace import array_namespace
-
+    if type(v) is np.ndarray:
+        return np.zeros_like(v)
     if isinstance(v, (float, int)):
         return 0.0
+    from .._namespace import array_namespace
+
     return array_namespace(v).zeros_like(v)
 
 

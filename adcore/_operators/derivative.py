@@ -29,7 +29,10 @@ def derivative(
     >>> round(ad.derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 6)
     12.0
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_derivative(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("derivative", f, backend, x, contexts, None, y)
     der = prep.executor.derivative(x, unwrap(contexts), y)
     return der if out is None else copy_into(out, der)
 
@@ -39,7 +42,10 @@ def value_and_derivative(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_derivative(f, backend, x, *contexts, prep=None, out=None, y=None) -> (f(x), der)"""
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_derivative(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("derivative", f, backend, x, contexts, None, y)
     value, der = prep.executor.value_and_derivative(x, unwrap(contexts), y)
     return value, (der if out is None else copy_into(out, der))
 
@@ -55,14 +61,6 @@ def prepare_derivative(
     require_scalar("derivative", x)
     executor = derivative_executor(backend, f, x, contexts, y)
     return make_prep("derivative", executor, f, backend, x, contexts, y=y, strict=strict)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return prepare_derivative(f, backend, x, *contexts, y=y)
-    if prep.strict:
-        prep.check("derivative", f, backend, x, contexts, None, y)
-    return prep
 
 
 def require_scalar(operator: str, x: Any) -> None:

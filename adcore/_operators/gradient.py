@@ -29,7 +29,10 @@ def gradient(
     >>> ad.gradient(lambda x: (x ** 2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
     array([2., 4.])
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_gradient(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("gradient", f, backend, x, contexts, None, y)
     grad = prep.executor.gradient(x, unwrap(contexts))
     return grad if out is None else copy_into(out, grad)
 
@@ -39,7 +42,10 @@ def value_and_gradient(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_gradient(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad)"""
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_gradient(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("gradient", f, backend, x, contexts, None, y)
     value, grad = prep.executor.value_and_gradient(x, unwrap(contexts))
     return value, (grad if out is None else copy_into(out, grad))
 
@@ -54,14 +60,6 @@ def prepare_gradient(
     validate("gradient", f, backend, x, contexts, y=y)
     executor = gradient_executor(backend, f, x, contexts)
     return make_prep("gradient", executor, f, backend, x, contexts, strict=strict)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return prepare_gradient(f, backend, x, *contexts, y=y)
-    if prep.strict:
-        prep.check("gradient", f, backend, x, contexts, None, y)
-    return prep
 
 
 # --- preparation

@@ -31,7 +31,10 @@ def hessian(
     array([[0., 1.],
            [1., 0.]])
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_hessian(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("hessian", f, backend, x, contexts, None, y)
     H = prep.executor.hessian(x, unwrap(contexts))
     return H if out is None else copy_into(out, H)
 
@@ -44,7 +47,10 @@ def value_gradient_and_hessian(
 
     ``out`` is a pair of buffers ``(grad, H)``.
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_hessian(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("hessian", f, backend, x, contexts, None, y)
     value, grad, H = prep.executor.value_gradient_and_hessian(x, unwrap(contexts))
     if out is None:
         return value, grad, H
@@ -58,14 +64,6 @@ def prepare_hessian(
     validate("hessian", f, backend, x, contexts, y=y)
     executor = hessian_executor(backend, f, x, contexts)
     return make_prep("hessian", executor, f, backend, x, contexts, strict=strict)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return prepare_hessian(f, backend, x, *contexts, y=y)
-    if prep.strict:
-        prep.check("hessian", f, backend, x, contexts, None, y)
-    return prep
 
 
 # --- preparation

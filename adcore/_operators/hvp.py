@@ -33,7 +33,10 @@ def hvp(
     >>> tg[0].round(3)
     array([ 6., 12.])
     """
-    prep = _use(prep, f, backend, x, tx, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("hvp", f, backend, x, contexts, tx, y)
     tg = prep.executor.hvp(x, tx, unwrap(contexts))
     return tg if out is None else copy_tangents(out, tg)
 
@@ -48,7 +51,10 @@ def gradient_and_hvp(
     """
     from .._arrays import copy_into
 
-    prep = _use(prep, f, backend, x, tx, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("hvp", f, backend, x, contexts, tx, y)
     grad, tg = prep.executor.gradient_and_hvp(x, tx, unwrap(contexts))
     if out is None:
         return grad, tg
@@ -80,14 +86,6 @@ def _prepare(
     validate("hvp", f, backend, x, contexts, tx, y)
     executor = hvp_executor(backend, f, x, tx, contexts, same_point=same_point)
     return make_prep("hvp", executor, f, backend, x, contexts, tx, strict=strict, same_point=same_point)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, tx: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    if prep.strict:
-        prep.check("hvp", f, backend, x, contexts, tx, y)
-    return prep
 
 
 # --- preparation

@@ -32,7 +32,10 @@ def jacobian(
     array([[0., 2.],
            [2., 0.]])
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_jacobian(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("jacobian", f, backend, x, contexts, None, y)
     J = prep.executor.jacobian(x, unwrap(contexts), y)
     return J if out is None else copy_into(out, J)
 
@@ -48,7 +51,10 @@ def value_and_jacobian(
     >>> value, J.round(6)
     (array([3.]), array([[3.]]))
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_jacobian(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("jacobian", f, backend, x, contexts, None, y)
     value, J = prep.executor.value_and_jacobian(x, unwrap(contexts), y)
     return value, (J if out is None else copy_into(out, J))
 
@@ -65,14 +71,6 @@ def prepare_jacobian(
         raise TypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")
     executor = jacobian_executor(backend, f, x, contexts, y)
     return make_prep("jacobian", executor, f, backend, x, contexts, y=y, strict=strict)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return prepare_jacobian(f, backend, x, *contexts, y=y)
-    if prep.strict:
-        prep.check("jacobian", f, backend, x, contexts, None, y)
-    return prep
 
 
 # --- preparation

@@ -40,7 +40,10 @@ def pullback(
     >>> tx[0].round(6)
     array([2., 4.])
     """
-    prep = _use(prep, f, backend, x, ty, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("pullback", f, backend, x, contexts, ty, y)
     tx = prep.executor.pullback(x, ty, unwrap(contexts), y)
     return tx if out is None else copy_tangents(out, tx)
 
@@ -50,7 +53,10 @@ def value_and_pullback(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Tangents]:
     """value_and_pullback(f, backend, x, ty, *contexts, prep=None, out=None, y=None) -> (f(x), tx)"""
-    prep = _use(prep, f, backend, x, ty, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("pullback", f, backend, x, contexts, ty, y)
     value, tx = prep.executor.value_and_pullback(x, ty, unwrap(contexts), y)
     return value, (tx if out is None else copy_tangents(out, tx))
 
@@ -87,14 +93,6 @@ def _prepare(
     return make_prep(
         "pullback", executor, f, backend, x, contexts, ty, y, strict=strict, same_point=same_point
     )
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, ty: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
-    if prep.strict:
-        prep.check("pullback", f, backend, x, contexts, ty, y)
-    return prep
 
 
 # --- preparation

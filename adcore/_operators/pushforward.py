@@ -40,7 +40,10 @@ def pushforward(
     >>> ty[0].round(6)
     array([2., 0.])
     """
-    prep = _use(prep, f, backend, x, tx, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("pushforward", f, backend, x, contexts, tx, y)
     ty = prep.executor.pushforward(x, tx, unwrap(contexts), y)
     return ty if out is None else copy_tangents(out, ty)
 
@@ -50,7 +53,10 @@ def value_and_pushforward(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Tangents]:
     """value_and_pushforward(f, backend, x, tx, *contexts, prep=None, out=None, y=None) -> (f(x), ty)"""
-    prep = _use(prep, f, backend, x, tx, contexts, y)
+    if prep is None:
+        prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
+    elif prep.strict:
+        prep.check("pushforward", f, backend, x, contexts, tx, y)
     value, ty = prep.executor.value_and_pushforward(x, tx, unwrap(contexts), y)
     return value, (ty if out is None else copy_tangents(out, ty))
 
@@ -87,14 +93,6 @@ def _prepare(
     return make_prep(
         "pushforward", executor, f, backend, x, contexts, tx, y, strict=strict, same_point=same_point
     )
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, tx: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    if prep.strict:
-        prep.check("pushforward", f, backend, x, contexts, tx, y)
-    return prep
 
 
 def copy_tangents(out: Any, results: Tangents, what: str = "out") -> Tangents:

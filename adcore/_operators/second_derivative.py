@@ -34,7 +34,10 @@ def second_derivative(
     >>> round(ad.second_derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 3)
     12.0
     """
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("second_derivative", f, backend, x, contexts, None, y)
     der2 = prep.executor.second_derivative(x, unwrap(contexts))
     return der2 if out is None else copy_into(out, der2)
 
@@ -45,7 +48,10 @@ def value_derivative_and_second_derivative(
 ) -> tuple[Any, Any, Any]:
     """value_derivative_and_second_derivative(f, backend, x, *contexts, prep=None, out=None)
     -> (f(x), der, der2); ``out`` is a pair of buffers ``(der, der2)``."""
-    prep = _use(prep, f, backend, x, contexts, y)
+    if prep is None:
+        prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
+    elif prep.strict:
+        prep.check("second_derivative", f, backend, x, contexts, None, y)
     value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, unwrap(contexts))
     if out is None:
         return value, der, der2
@@ -60,14 +66,6 @@ def prepare_second_derivative(
     require_scalar("second_derivative", x)
     executor = second_derivative_executor(backend, f, x, contexts)
     return make_prep("second_derivative", executor, f, backend, x, contexts, strict=strict)
-
-
-def _use(prep: Prep | None, f: Any, backend: Any, x: Any, contexts: Any, y: Any) -> Prep:
-    if prep is None:
-        return prepare_second_derivative(f, backend, x, *contexts, y=y)
-    if prep.strict:
-        prep.check("second_derivative", f, backend, x, contexts, None, y)
-    return prep
 
 
 # --- preparation

@@ -19,9 +19,9 @@ class SecondOrder(AbstractBackend):
 
     >>> import numpy as np, adcore as ad
     >>> b = ad.SecondOrder(ad.AutoFiniteDiff(), ad.AutoFiniteDiff(method="central"))
-    >>> ad.hessian(lambda x: (x ** 2).sum(), b, np.ones(2)).round(3)
-    array([[2., 0.],
-           [0., 2.]])
+    >>> H = ad.hessian(lambda x: (x ** 2).sum(), b, np.ones(2))
+    >>> np.allclose(H, [[2, 0], [0, 2]], atol=1e-4)
+    True
     """
 
     outer: AbstractBackend

@@ -58,15 +58,20 @@ class AutoFiniteDiff(AbstractBackend):
             analytic; nearly exact first derivatives for ``n + 1`` calls).
         step: the relative step ``h``, the perturbation of ``x[i]`` being
             ``h * max(1, |x[i]|)``; ``None`` picks the step that balances truncation
-            against rounding for the method, the dtype and the derivative's order.
-            For ``"complex"`` it is the imaginary step.
+            against rounding for the method, the dtype and the derivative's order
+            (with eps of x's dtype: sqrt(eps) one-sided and cbrt(eps) central for first
+            derivatives, eps**(1/3) and eps**(1/4) for second ones; 1e-20 in double and
+            1e-10 in single precision for the imaginary step). A given step serves every
+            operator; for ``"complex"`` it is the imaginary step.
         executor: a ``concurrent.futures.Executor``; when given, ``f`` is evaluated
             at the perturbed points in parallel with ``executor.map`` (``f`` must then
             be thread-safe, or picklable for a process pool).
 
     >>> import numpy as np, adcore as ad
-    >>> ad.derivative(np.sin, ad.AutoFiniteDiff(method="complex"), 0.0)
-    1.0
+    >>> ad.derivative(lambda x: x**3, ad.AutoFiniteDiff(method="complex"), 2.0)
+    12.0
+    >>> ad.gradient(lambda x: (x**2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
+    array([2., 4.])
     """
 
     method: str = "central"
@@ -190,8 +195,11 @@ def _imaginary_step(step: float | None, dtype: Any) -> float:
     return 1e-20 if float(np.finfo(dtype).eps) < 1e-10 else 1e-10
 
 
-def _direction_steps(rel: float, x0: np.ndarray, T: np.ndarray, acc: Any) -> tuple[Any, Any]:
-    """``(s, S)``: a step per direction ``T[k]`` and the perturbations ``S[k] = s[k] * T[k]``.
+def _direction_steps(
+    rel: float, x0: np.ndarray, T: np.ndarray, acc: Any, dtype: Any
+) -> tuple[Any, Any]:
+    """``(s, S)``: a step per direction ``T[k]`` and the perturbations ``S[k] = s[k] * T[k]``
+    in ``dtype``.
 
     ``s`` makes the largest perturbation ``rel * max(1, |x_i|)`` on the coordinates
     that ``T[k]`` weighs most, which is the coordinate rule when ``T[k]`` is a basis
@@ -202,7 +210,7 @@ def _direction_steps(rel: float, x0: np.ndarray, T: np.ndarray, acc: Any) -> tup
     tmax[tmax == 0] = 1
     weight = (A * np.abs(x0.astype(acc))).max(axis=1, initial=0) / tmax
     s = rel * np.maximum(weight, 1) / tmax
-    return s, (s[:, None] * T).astype(x0.dtype)
+    return s, (s[:, None] * T).astype(dtype)
 
 
 def _column(d: np.ndarray, ndim: int) -> np.ndarray:
@@ -266,14 +274,18 @@ def _move_points(
             flat[i] = x0[i]
 
 
-def _call(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]) -> Any:
-    return f(x, *contexts)
-
-
-def _call_inplace(
-    f: Callable[..., Any], shape: tuple[int, ...], dtype: Any, x: Any, contexts: tuple[Any, ...]
-) -> np.ndarray:
-    y = np.empty(shape, dtype)
+def _task(
+    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, x: Any,
+    contexts: tuple[Any, ...],
+) -> Any:
+    """One evaluation on a worker: ``f(x, *contexts)``, or ``f(y, x, *contexts)`` into a new
+    ``y`` of ``out = (shape, dtype)``. The ``Cache`` values at positions ``private`` are
+    copied first, since concurrent calls of ``f`` would overwrite each other's scratch."""
+    if private:
+        contexts = tuple(copy.deepcopy(v) if i in private else v for i, v in enumerate(contexts))
+    if out is None:
+        return f(x, *contexts)
+    y = np.empty(*out)
     f(y, x, *contexts)
     return y
 
@@ -301,6 +313,9 @@ class _Evaluator:
             )
         wdtype = np.result_type(self.xdtype, np.complex64) if self.complex else self.xdtype
         self.xw = np.zeros(self.shape, wdtype)
+        # The dtype of imaginary steps: float16 has no complex type and runs in complex64,
+        # whose float32 parts hold a step that float16 would flush to zero.
+        self.tdtype = self.xw.real.dtype
         self.flat = self.xw.reshape(-1)
         self.n = self.flat.size
         self.acc = np.result_type(self.xdtype, np.float64)
@@ -373,17 +388,14 @@ class _Evaluator:
     ) -> tuple[Any, np.ndarray, np.ndarray]:
         snap = self.xw.copy if self.kind == "array" else self._arg
         xs = [snap() for _ in points]
+        pos = self.cache_positions
         if self.yw is None:
-            task = value_task = partial(_call, self.f)
+            task = value_task = partial(_task, self.f, pos, None)
         else:
-            task = partial(_call_inplace, self.f, self.yw.shape, self.yw.dtype)
-            value_task = partial(_call_inplace, self.f, y.shape, y.dtype)
-        # Each point gets its own copy of the scratch contexts: f may overwrite them.
-        cs: Any = (
-            [self._private(c) for _ in xs] if self.cache_positions else itertools.repeat(c)
-        )
+            task = partial(_task, self.f, pos, (self.yw.shape, self.yw.dtype))
+            value_task = partial(_task, self.f, pos, (y.shape, y.dtype))
         future = pool.submit(value_task, self._value_arg(x), c)
-        outs = list(pool.map(task, xs, cs))
+        outs = list(pool.map(task, xs, itertools.repeat(c)))
         fx = future.result()
         if self.yw is None:
             value = fx.copy() if isinstance(fx, np.ndarray) else fx
@@ -396,11 +408,6 @@ class _Evaluator:
             F[k] = out
         return value, f0, F
 
-    def _private(self, c: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(
-            copy.deepcopy(v) if i in self.cache_positions else v for i, v in enumerate(c)
-        )
-
     def _check(self, value: Any, scalar: bool) -> np.ndarray:
         f0 = np.asarray(value)
         if scalar and f0.ndim != 0:
@@ -412,10 +419,15 @@ class _Evaluator:
         if not np.issubdtype(f0.dtype, np.number):
             raise TypeError(f"{self.operator}: f(x) must be numeric, got {f0.dtype} values")
         if self.complex and np.iscomplexobj(f0):
-            raise NotSupportedError(
-                "AutoFiniteDiff(method='complex') needs a real-valued f, but f(x) is complex; "
-                "use another method for complex-valued functions."
-            )
+            # A complex dtype is fine (f may compute in a complex scratch buffer), as long
+            # as f is real on real points; otherwise Im f(x + ih) mixes in Im f(x).
+            if np.any(f0.imag):
+                raise NotSupportedError(
+                    "AutoFiniteDiff(method='complex') needs a function that is real at real x, "
+                    "but f(x) has a nonzero imaginary part; use another method for "
+                    "complex-valued functions."
+                )
+            f0 = f0.real
         return f0
 
     def _buffer(self, npoints: int, f0: np.ndarray) -> np.ndarray:
@@ -440,6 +452,8 @@ class _Evaluator:
     def dtype_like(self, value: Any) -> Any:
         """The dtype of results like ``f(x)``: its own, or ``x``'s if it is not inexact."""
         dtype = np.result_type(value)
+        if self.complex and np.issubdtype(dtype, np.complexfloating):
+            dtype = np.zeros((), dtype).real.dtype
         return dtype if np.issubdtype(dtype, np.inexact) else self.xdtype
 
     def like_y(self, r: np.ndarray, value: Any) -> Any:
@@ -471,7 +485,7 @@ class _Evaluator:
         ``combine(F, fx)`` that turns their values ``F[i, col]`` into ``D[i] = df/dx_i``."""
         scale = np.maximum(np.abs(x0), 1)
         if self.complex:
-            t = (_imaginary_step(self.step, self.xdtype) * scale).astype(self.xdtype)
+            t = _imaginary_step(self.step, self.xdtype) * scale.astype(self.tdtype)
             return [(x0 + 1j * t).tolist()], (
                 lambda F, fx: F[:, 0].imag / _column(t.astype(self.acc), fx.ndim)
             )
@@ -499,11 +513,12 @@ class _Evaluator:
         """``(value, D)``: ``D[k]`` is the derivative of ``f`` along ``T[k]`` (flat)."""
         x0 = self.load(x)
         if self.complex:
-            s, S = _direction_steps(_imaginary_step(self.step, self.xdtype), x0, T, self.acc)
+            t = _imaginary_step(self.step, self.xdtype)
+            s, S = _direction_steps(t, x0, T, self.acc, self.tdtype)
             offsets: tuple[Any, ...] = (1j,)
         else:
             rel = _relative_step(self.method, self.step, self.xdtype, 1)
-            s, S = _direction_steps(rel, x0, T, self.acc)
+            s, S = _direction_steps(rel, x0, T, self.acc, self.xdtype)
             offsets = _OFFSETS[self.method]
         points = _direction_points(self.flat, x0, S, offsets)
         value, f0, F = self.evaluate(x, c, y, points, len(T) * len(offsets))
@@ -521,7 +536,7 @@ class _Evaluator:
         each gradient computed with the second-order step."""
         x0 = self.load(x)
         rel = _relative_step(self.method, self.step, self.xdtype, 2)
-        s, S = _direction_steps(rel, x0, T, self.acc)
+        s, S = _direction_steps(rel, x0, T, self.acc, self.xdtype)
         one_sided = self.method in ("forward", "backward")
         o = _OFFSETS[self.method][0] if one_sided else 1
         if one_sided:
@@ -530,12 +545,12 @@ class _Evaluator:
             bases = [b for d in S for b in (x0 + d, x0 - d)]
         stencils = [self._stencil(b, rel) for b in bases]
         cols = [st[0] for st in stencils]
-        per_base = one_sided + self.n * len(cols[0])
+        per_base = int(one_sided) + self.n * len(cols[0])
         points = _based_points(self.flat, bases, cols, one_sided)
         _, f0, F = self.evaluate(x, c, None, points, len(bases) * per_base, scalar=True)
         F = F.reshape(len(bases), per_base)
         G = np.stack([
-            combine(F[b, one_sided:].reshape(self.n, -1), F[b, 0] if one_sided else f0)
+            combine(F[b, int(one_sided):].reshape(self.n, len(cols[b])), F[b, 0] if one_sided else f0)
             for b, (_, combine) in enumerate(stencils)
         ])
         if one_sided:
@@ -556,7 +571,7 @@ class _Evaluator:
         if self.complex:
             # The imaginary step along i gives the exact df/dx_i at x +- h_j e_j; their
             # central difference is H[i, j], j == i included.
-            t = (_imaginary_step(self.step, self.xdtype) * scale).astype(self.xdtype)
+            t = _imaginary_step(self.step, self.xdtype) * scale.astype(self.tdtype)
             xp, xm = x0 + h, x0 - h
             zi, zp, zm = ((v + 1j * t).tolist() for v in (x0, xp, xm))
             pl, ml = xp.tolist(), xm.tolist()
@@ -690,7 +705,7 @@ class _Jacobian(AbstractJacobian):
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         value, D = self.ev.first_order(x, contexts, y)
-        J = D.reshape(self.ev.n, -1).T
+        J = D.reshape(self.ev.n, math.prod(D.shape[1:])).T
         dtype = self.ev.xdtype
         if np.iscomplexobj(J):
             dtype = np.result_type(dtype, np.complex64)

@@ -1,0 +1,76 @@
+"""adcore.testing: the conformance suite any backend plugin runs in its own CI.
+
+- ``Scenario`` and the scenario families (``default_scenarios()`` ...);
+- the checks, named ``check_<property>`` (``adcore.testing.CHECKS``);
+- three ways in: ``check_differentiation`` (compare backends on your own
+  functions), ``check_backend`` and ``parametrize_with_checks`` (plugin CI),
+  and the pytest plugin (``pytest --adcore-backend=NAME``);
+- ``adcore.testing.strategies``: hypothesis strategies.
+
+Needs the ``[testing]`` extra (hypothesis, pytest) for the strategies and the
+pytest integration.
+"""
+
+from __future__ import annotations
+
+from ._checks import CHECKS as CHECKS
+from ._checks import check_batch as check_batch
+from ._checks import check_dot_product as check_dot_product
+from ._checks import check_no_mutation as check_no_mutation
+from ._checks import check_not_supported as check_not_supported
+from ._checks import check_out as check_out
+from ._checks import check_prep_mismatch as check_prep_mismatch
+from ._checks import check_prep_reuse as check_prep_reuse
+from ._checks import check_prepared as check_prepared
+from ._checks import check_reference as check_reference
+from ._checks import check_result_type as check_result_type
+from ._checks import check_same_point as check_same_point
+from ._checks import check_value as check_value
+from ._compare import CheckFailure as CheckFailure
+from ._compare import SkipCheck as SkipCheck
+from ._runner import CheckResult as CheckResult
+from ._runner import Report as Report
+from ._runner import check_backend as check_backend
+from ._runner import check_differentiation as check_differentiation
+from ._runner import generate_checks as generate_checks
+from ._runner import parametrize_with_checks as parametrize_with_checks
+from ._scenario import Scenario as Scenario
+from ._scenarios import all_scenarios as all_scenarios
+from ._scenarios import context_scenarios as context_scenarios
+from ._scenarios import default_scenarios as default_scenarios
+from ._scenarios import float32_scenarios as float32_scenarios
+from ._scenarios import inplace_scenarios as inplace_scenarios
+from ._scenarios import second_order_scenarios as second_order_scenarios
+from ._scenarios import sparse_scenarios as sparse_scenarios
+
+__all__ = [
+    "CHECKS",
+    "CheckFailure",
+    "CheckResult",
+    "Report",
+    "Scenario",
+    "SkipCheck",
+    "all_scenarios",
+    "check_backend",
+    "check_batch",
+    "check_differentiation",
+    "check_dot_product",
+    "check_no_mutation",
+    "check_not_supported",
+    "check_out",
+    "check_prep_mismatch",
+    "check_prep_reuse",
+    "check_prepared",
+    "check_reference",
+    "check_result_type",
+    "check_same_point",
+    "check_value",
+    "context_scenarios",
+    "default_scenarios",
+    "float32_scenarios",
+    "generate_checks",
+    "inplace_scenarios",
+    "parametrize_with_checks",
+    "second_order_scenarios",
+    "sparse_scenarios",
+]

@@ -1,0 +1,165 @@
+"""How the suite calls each operator: its variants, inputs in an array family, out= buffers.
+
+Every variant's outcome is normalized to ``(value, res1, res2)`` (``None`` where
+the variant does not return it), matching ``Scenario.res1``/``res2``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import adcore as ad
+
+from ._scenario import Scenario
+
+__all__ = ["SPECS", "Inputs", "OperatorSpec", "inputs_for", "to_family", "to_numpy"]
+
+Outcome = tuple[Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class OperatorSpec:
+    """The public functions of one operator family and the shape of their results."""
+
+    name: str
+    plain: Callable[..., Any]
+    with_value: Callable[..., Any]
+    prepare: Callable[..., Any]
+    prepare_same_point: Callable[..., Any] | None
+    #: Which of (res1, res2) the plain operator returns.
+    plain_result: int
+    #: Whether `with_value` returns f(x) first (not `gradient_and_hvp`).
+    returns_value: bool
+    second_order: bool
+
+    def call(self, variant: str, s: Inputs, backend: Any, prep: Any = None, out: Any = None) -> Outcome:
+        """Run one variant, ``"plain"`` or ``"value"``, and normalize its outcome."""
+        args = (s.x, *((s.tangents,) if s.tangents is not None else ()), *s.contexts)
+        kwargs: dict[str, Any] = {"prep": prep, "out": out}
+        if s.y is not None:
+            kwargs["y"] = s.y
+        if variant == "plain":
+            result = self.plain(s.f, backend, *args, **kwargs)
+            return (None, result, None) if self.plain_result == 1 else (None, None, result)
+        result = self.with_value(s.f, backend, *args, **kwargs)
+        if not self.returns_value:  # gradient_and_hvp -> (grad, tg)
+            return (None, *result)
+        if len(result) == 3:
+            return result
+        return (result[0], result[1], None)
+
+    def out_buffers(self, variant: str, reference: Outcome, like: Any) -> Any:
+        """Fresh buffers for ``out=``, shaped like the reference results, in ``like``'s family."""
+        res1, res2 = reference[1], reference[2]
+        if variant == "plain":
+            return _buffers(res1 if self.plain_result == 1 else res2, like)
+        if self.second_order:
+            return (_buffers(res1, like), _buffers(res2, like))
+        return _buffers(res1, like)
+
+    def prepare_for(self, s: Inputs, backend: Any, *, same_point: bool = False, strict: bool = True) -> Any:
+        prepare = self.prepare_same_point if same_point else self.prepare
+        if prepare is None:
+            raise ValueError(f"{self.name} has no same-point preparation")
+        args = (s.x, *((s.tangents,) if s.tangents is not None else ()), *s.contexts)
+        kwargs: dict[str, Any] = {"strict": strict}
+        if s.y is not None:
+            kwargs["y"] = s.y
+        return prepare(s.f, backend, *args, **kwargs)
+
+
+def _spec(name: str, with_value: str, *, plain_result: int = 1, tangents: bool = False,
+          returns_value: bool = True, second_order: bool = False) -> OperatorSpec:
+    return OperatorSpec(
+        name=name,
+        plain=getattr(ad, name),
+        with_value=getattr(ad, with_value),
+        prepare=getattr(ad, f"prepare_{name}"),
+        prepare_same_point=getattr(ad, f"prepare_{name}_same_point") if tangents else None,
+        plain_result=plain_result,
+        returns_value=returns_value,
+        second_order=second_order,
+    )
+
+
+SPECS: dict[str, OperatorSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("derivative", "value_and_derivative"),
+        _spec("gradient", "value_and_gradient"),
+        _spec("jacobian", "value_and_jacobian"),
+        _spec("pushforward", "value_and_pushforward", tangents=True),
+        _spec("pullback", "value_and_pullback", tangents=True),
+        _spec("second_derivative", "value_derivative_and_second_derivative", plain_result=2,
+              second_order=True),
+        _spec("hessian", "value_gradient_and_hessian", plain_result=2, second_order=True),
+        _spec("hvp", "gradient_and_hvp", plain_result=2, tangents=True, returns_value=False,
+              second_order=True),
+    )
+}
+
+
+# --- inputs in an array family
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario's inputs converted to one array family, fresh for one call."""
+
+    f: Callable[..., Any]
+    x: Any
+    tangents: tuple[Any, ...] | None
+    contexts: tuple[Any, ...]
+    y: Any
+
+
+def inputs_for(scenario: Scenario, family: str, *, x: Any = None) -> Inputs:
+    """Fresh copies of the scenario's inputs in ``family`` (at ``x`` if given)."""
+    conv = lambda v: to_family(v, family)
+    contexts = tuple(type(c)(conv(c.value)) for c in scenario.contexts)
+    tangents = None if scenario.tangents is None else tuple(map(conv, scenario.tangents))
+    y = None if scenario.y is None else conv(scenario.y)
+    return Inputs(scenario.f, conv(scenario.x if x is None else x), tangents, contexts, y)
+
+
+_NAMESPACES = {"jax": "jax.numpy", "tensorflow": "tensorflow.experimental.numpy"}
+
+
+def to_family(value: Any, family: str) -> Any:
+    """A copy of the numpy array ``value`` in ``family``; Python scalars stay as they are."""
+    if not isinstance(value, np.ndarray):
+        return value
+    if family == "numpy":
+        return value.copy()
+    module = importlib.import_module(_NAMESPACES.get(family, family))
+    return module.asarray(value.copy())
+
+
+def to_numpy(value: Any) -> Any:
+    """``value`` (an array of any family, a scalar, or a tuple of them) as numpy."""
+    if isinstance(value, tuple):
+        return tuple(map(to_numpy, value))
+    if value is None or isinstance(value, (float, int)):
+        return value
+    if hasattr(value, "detach"):  # torch: leave the graph and the device first
+        value = value.detach().cpu()
+    return np.asarray(value)
+
+
+def _buffers(reference: Any, like: Any) -> Any:
+    if isinstance(reference, tuple):
+        return tuple(_buffers(r, like) for r in reference)
+    if isinstance(like, np.ndarray) or not hasattr(like, "shape"):
+        return np.empty(np.shape(reference), dtype=_dtype(reference, like))
+    xp = ad.array_namespace(like)
+    return xp.empty(np.shape(reference), dtype=like.dtype)
+
+
+def _dtype(reference: Any, like: Any) -> Any:
+    return getattr(like, "dtype", None) or np.asarray(reference).dtype
+

@@ -1,0 +1,59 @@
+"""Comparing results with references, and the exceptions a check raises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._calls import to_numpy
+
+__all__ = ["CheckFailure", "SkipCheck", "assert_close", "tolerances"]
+
+
+class CheckFailure(AssertionError):
+    """A check found a backend doing something wrong; the message says what."""
+
+
+class SkipCheck(Exception):
+    """A check does not apply to this backend and scenario; the message says why."""
+
+
+def tolerances(x: Any, second_order: bool) -> tuple[float, float]:
+    """``(rtol, atol)`` for results at ``x``: loose enough for finite differences,
+    tight enough that a wrong derivative never passes."""
+    single = getattr(x, "dtype", None) is not None and np.dtype(_dtype_name(x)).itemsize <= 4
+    if single:
+        return (1e-2, 1e-2) if second_order else (2e-3, 2e-3)
+    return (1e-4, 1e-4) if second_order else (1e-5, 1e-5)
+
+
+def _dtype_name(x: Any) -> str:
+    name = str(x.dtype)
+    return name.rpartition(".")[2]  # "torch.float32" -> "float32"
+
+
+def assert_close(got: Any, expected: Any, what: str, rtol: float, atol: float) -> None:
+    """Raise ``CheckFailure`` naming ``what`` and the numbers that differ."""
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple) or len(got) != len(expected):
+            raise CheckFailure(
+                f"{what}: expected a tuple of {len(expected)}, got {type(got).__name__}"
+                + (f" of {len(got)}" if isinstance(got, tuple) else "")
+            )
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{what}[{i}]", rtol, atol)
+        return
+    g, e = to_numpy(got), np.asarray(expected)
+    if np.shape(g) != e.shape:
+        raise CheckFailure(f"{what}: expected shape {e.shape}, got shape {np.shape(g)}")
+    g = np.asarray(g, dtype=np.result_type(g, np.float64))
+    e = e.astype(np.result_type(e, np.float64))
+    bad = ~np.isclose(g, e, rtol=rtol, atol=atol)
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0]) if e.ndim else ()
+        raise CheckFailure(
+            f"{what}: {int(bad.sum())} of {max(e.size, 1)} values differ (rtol={rtol}, atol={atol}); "
+            f"first at index {idx}: got {g[idx]!r}, expected {e[idx]!r}; max abs difference "
+            f"{float(np.max(np.abs(g - e))):.3g}"
+        )

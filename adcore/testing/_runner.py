@@ -1,0 +1,194 @@
+"""Three ways into the checks: ``check_differentiation``, ``check_backend``,
+``parametrize_with_checks`` (and the pytest plugin built on it)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._checks import CHECKS
+from ._compare import CheckFailure, SkipCheck
+from ._scenario import Scenario
+
+__all__ = ["BoundCheck", "CheckResult", "Report", "check_backend", "check_differentiation",
+           "generate_checks", "parametrize_with_checks"]
+
+
+@dataclass(frozen=True)
+class BoundCheck:
+    """One check bound to a backend, a scenario and an array family; call it to run it."""
+
+    check: Callable[..., Any]
+    backend: Any
+    scenario: Scenario
+    family: str
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def id(self) -> str:
+        suffix = "" if self.family == "numpy" else f"-{self.family}"
+        return f"{self.name}[{self.scenario.id}{suffix}]"
+
+    def __call__(self) -> Any:
+        return self.check(self.backend, self.scenario, self.family)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one bound check: ``status`` is passed, failed, skipped,
+    xfailed (an expected failure that failed) or xpassed (one that passed)."""
+
+    check: str
+    backend: str
+    scenario: str
+    operator: str
+    family: str
+    status: str
+    message: str = ""
+
+
+@dataclass
+class Report:
+    """What ``check_differentiation`` found; ``bool(report)`` is True when nothing failed."""
+
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        """Failed checks, and expected failures that passed."""
+        return [r for r in self.results if r.status in ("failed", "xpassed")]
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    def __bool__(self) -> bool:
+        return not self.failures
+
+    def __str__(self) -> str:
+        counts = ", ".join(
+            f"{self.count(s)} {s}" for s in ("passed", "failed", "skipped", "xfailed", "xpassed")
+            if self.count(s)
+        )
+        lines = [f"adcore conformance: {counts or 'no checks'}"]
+        for r in self.failures:
+            lines.append(f"{r.status.upper()} {r.check} | {r.backend} | {r.scenario} | {r.message}")
+        return "\n".join(lines)
+
+
+def _families(backend: Any) -> list[str]:
+    """The array families the backend declares whose library is installed here."""
+    return [f for f in sorted(backend.array_families)
+            if f == "numpy" or importlib.util.find_spec(f) is not None]
+
+
+def generate_checks(
+    backends: Iterable[Any], scenarios: Sequence[Scenario] | None = None,
+    checks: Iterable[Callable[..., Any]] | None = None,
+) -> Iterator[BoundCheck]:
+    """Every check on every backend, scenario and installed array family."""
+    if scenarios is None:
+        from ._scenarios import all_scenarios
+
+        scenarios = all_scenarios()
+    for backend in backends:
+        for family in _families(backend):
+            for scenario in scenarios:
+                for check in checks or CHECKS:
+                    if getattr(check, "applies", lambda b, s: True)(backend, scenario):
+                        yield BoundCheck(check, backend, scenario, family)
+
+
+def _run(bound: BoundCheck, expected: Mapping[str, str]) -> CheckResult:
+    reason = expected.get(bound.name)
+    try:
+        bound()
+    except SkipCheck as e:
+        status, message = "skipped", str(e)
+    except Exception as e:  # a backend that crashes fails the check, with the error
+        message = str(e) if isinstance(e, CheckFailure) else f"{type(e).__name__}: {e}"
+        status = "failed" if reason is None else "xfailed"
+    else:
+        status = "passed" if reason is None else "xpassed"
+        message = "" if reason is None else f"expected to fail ({reason}) but passed"
+    return CheckResult(bound.name, repr(bound.backend), bound.scenario.id, bound.scenario.operator,
+                       bound.family, status, message)
+
+
+def check_differentiation(
+    backends: Iterable[Any], scenarios: Sequence[Scenario] | None = None, *,
+    checks: Iterable[Callable[..., Any]] | None = None,
+    expected_failed_checks: Mapping[str, str] | None = None,
+) -> Report:
+    """check_differentiation(backends, scenarios=None, *, checks=None,
+    expected_failed_checks=None) -> Report
+
+    Run the checks on each backend and scenario (the default scenarios when
+    None) and report every result; failures name the backend, scenario,
+    operator, variant and the numbers that differ.
+    """
+    expected = dict(expected_failed_checks or {})
+    report = Report()
+    for bound in generate_checks(list(backends), scenarios, checks):
+        report.results.append(_run(bound, expected))
+    return report
+
+
+def check_backend(
+    backend: Any, *, scenarios: Sequence[Scenario] | None = None,
+    expected_failed_checks: Mapping[str, str] | None = None,
+) -> Report:
+    """check_backend(backend, *, scenarios=None, expected_failed_checks=None) -> Report
+
+    The whole suite on one backend; raise ``AssertionError`` with the report if
+    any check fails (or an expected failure passes).
+    """
+    report = check_differentiation([backend], scenarios, expected_failed_checks=expected_failed_checks)
+    if not report:
+        raise AssertionError(str(report))
+    return report
+
+
+def parametrize_with_checks(
+    backends: Iterable[Any], *, scenarios: Sequence[Scenario] | None = None,
+    expected_failed_checks: Mapping[str, str] | None = None,
+) -> Any:
+    """parametrize_with_checks(backends, *, scenarios=None, expected_failed_checks=None)
+
+    A pytest decorator giving a test function the arguments ``backend`` and
+    ``check``, one test per backend, check, scenario and array family; the test
+    body is ``check()``. Checks named in ``expected_failed_checks`` are strict
+    expected failures, so one that passes is reported.
+    """
+    import pytest
+
+    expected = dict(expected_failed_checks or {})
+    params = []
+    for bound in generate_checks(list(backends), scenarios):
+        reason = expected.get(bound.name)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(bound.backend, _PytestCheck(bound), id=f"{bound.backend!r}-{bound.id}",
+                                   marks=marks))
+    return pytest.mark.parametrize("backend, check", params)
+
+
+class _PytestCheck:
+    """A bound check that turns ``SkipCheck`` into a pytest skip."""
+
+    def __init__(self, bound: BoundCheck) -> None:
+        self.bound = bound
+
+    def __repr__(self) -> str:
+        return self.bound.id
+
+    def __call__(self) -> Any:
+        import pytest
+
+        try:
+            return self.bound()
+        except SkipCheck as e:
+            pytest.skip(str(e))

@@ -1,305 +1,38 @@
-"""``AutoFiniteDiff``: finite differences in plain numpy, the backend that needs no engine.
+"""Evaluating ``f`` at the points of a stencil, and giving results the types of ``x`` and ``f(x)``.
 
-Every prepared operator owns one private working copy of ``x``. It perturbs one
-or two coordinates of that copy in place (``xw[i] = xi + h; f(xw); xw[i] = xi``),
-or writes ``x + s * t`` into it for a direction ``t``, evaluates ``f`` there and
-combines the values into difference quotients. Nothing of size ``n * n`` is
-allocated except a result that has that size (Jacobian, Hessian), and ``x``
-itself is never written. With ``executor=``, the same points are copied out and
-evaluated with ``executor.map`` instead, each with its own copy of ``x``.
+A kernel describes its points as a generator that sets up the evaluator's working
+copy of ``x`` in place and yields once per point; ``Evaluator.evaluate`` calls ``f``
+at each yield, or, with ``executor=``, copies each point out and maps ``f`` over
+the copies.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from functools import partial
-from numbers import Real
-from typing import Any, ClassVar, final
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._backend import AbstractBackend
-from .._contexts import Cache, Context
-from .._executors import (
-    AbstractDerivative,
-    AbstractGradient,
-    AbstractHessian,
-    AbstractHVP,
-    AbstractJacobian,
-    AbstractPushforward,
-    AbstractSecondDerivative,
-)
-from ..errors import NotSupportedError
+from ..._contexts import Cache, Context
+from ...errors import NotSupportedError
 
-__all__ = ["AutoFiniteDiff"]
+if TYPE_CHECKING:
+    from .backend import AutoFiniteDiff
 
-Contexts = tuple[Context[Any], ...]
-_METHODS = ("forward", "backward", "central", "complex")
-#: Offsets of the real methods' stencil points, in units of the step.
-_OFFSETS = {"forward": (1,), "backward": (-1,), "central": (1, -1)}
-
-# --- the backend
+__all__ = ["Evaluator", "Prepared"]
 
 
-@final
-@dataclass(frozen=True, repr=False)
-class AutoFiniteDiff(AbstractBackend):
-    """AutoFiniteDiff(method="central", step=None, executor=None): finite differences.
-
-    Args:
-        method: ``"forward"`` or ``"backward"`` (error O(h), ``n + 1`` calls of ``f``
-            per gradient), ``"central"`` (O(h**2), ``2n + 1`` calls), or ``"complex"``
-            (the complex step: ``f`` is called at ``x + i*h`` and must be complex
-            analytic; nearly exact first derivatives for ``n + 1`` calls).
-        step: the relative step ``h``, the perturbation of ``x[i]`` being
-            ``h * max(1, |x[i]|)``; ``None`` picks the step that balances truncation
-            against rounding for the method, the dtype and the derivative's order
-            (with eps of x's dtype: sqrt(eps) one-sided and cbrt(eps) central for first
-            derivatives, eps**(1/3) and eps**(1/4) for second ones; 1e-20 in double and
-            1e-10 in single precision for the imaginary step). A given step serves every
-            operator; for ``"complex"`` it is the imaginary step.
-        executor: a ``concurrent.futures.Executor``; when given, ``f`` is evaluated
-            at the perturbed points in parallel with ``executor.map`` (``f`` must then
-            be thread-safe, or picklable for a process pool).
-
-    >>> import numpy as np, adcore as ad
-    >>> ad.derivative(lambda x: x**3, ad.AutoFiniteDiff(method="complex"), 2.0)
-    12.0
-    >>> ad.gradient(lambda x: (x**2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
-    array([2., 4.])
-    """
-
-    method: str = "central"
-    step: float | None = None
-    executor: Executor | None = None
-
-    name: ClassVar[str] = "finitediff"
-    modes: ClassVar[frozenset[str]] = frozenset({"forward"})
-    native: ClassVar[frozenset[str]] = frozenset(
-        {"derivative", "gradient", "jacobian", "second_derivative", "hvp", "hessian"}
-    )
-    inplace: ClassVar[bool] = True
-    contexts: ClassVar[bool] = True
-    batched_tangents: ClassVar[bool] = True
-    array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.method, str) or self.method not in _METHODS:
-            raise ValueError(
-                f"AutoFiniteDiff(method={self.method!r}): method must be one of "
-                f"{', '.join(map(repr, _METHODS))}."
-            )
-        step = self.step
-        if step is not None:
-            if isinstance(step, bool) or not isinstance(step, Real):
-                raise TypeError(
-                    f"AutoFiniteDiff(step={step!r}): step must be a positive float (a relative "
-                    "step such as 1e-6) or None for a step chosen per method and dtype."
-                )
-            if not (math.isfinite(step) and step > 0):
-                raise ValueError(
-                    f"AutoFiniteDiff(step={step!r}): step must be positive and finite; "
-                    "pass None for a step chosen per method and dtype."
-                )
-            object.__setattr__(self, "step", float(step))
-        if self.executor is not None and not isinstance(self.executor, Executor):
-            raise TypeError(
-                f"AutoFiniteDiff(executor={self.executor!r}): executor must be a "
-                "concurrent.futures.Executor, e.g. ThreadPoolExecutor() (or "
-                "ProcessPoolExecutor() for a picklable f), or None to evaluate f serially."
-            )
-
-    def __repr__(self) -> str:
-        args = [] if self.method == "central" else [f"method={self.method!r}"]
-        if self.step is not None:
-            args.append(f"step={self.step!r}")
-        if self.executor is not None:
-            args.append(f"executor={self.executor!r}")
-        return f"AutoFiniteDiff({', '.join(args)})"
-
-    def prepare_pushforward(
-        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts,
-        *, y: Any = None, same_point: bool = False,
-    ) -> AbstractPushforward:
-        # Nothing worth caching depends on x alone: the steps depend on the tangents too.
-        return _Pushforward(_Evaluator(self, f, x, contexts, y, "pushforward"))
-
-    def prepare_derivative(
-        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
-    ) -> AbstractDerivative:
-        return _Derivative(_Evaluator(self, f, x, contexts, y, "derivative", scalar_x=True))
-
-    def prepare_gradient(
-        self, f: Callable[..., Any], x: Any, contexts: Contexts
-    ) -> AbstractGradient:
-        return _Gradient(_Evaluator(self, f, x, contexts, None, "gradient"))
-
-    def prepare_jacobian(
-        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
-    ) -> AbstractJacobian:
-        return _Jacobian(_Evaluator(self, f, x, contexts, y, "jacobian"))
-
-    def prepare_second_derivative(
-        self, f: Callable[..., Any], x: Any, contexts: Contexts
-    ) -> AbstractSecondDerivative:
-        return _SecondDerivative(
-            _Evaluator(self, f, x, contexts, None, "second_derivative", scalar_x=True)
-        )
-
-    def prepare_hvp(
-        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts,
-        *, same_point: bool = False,
-    ) -> AbstractHVP:
-        return _HVP(_Evaluator(self, f, x, contexts, None, "hvp"))
-
-    def prepare_hessian(
-        self, f: Callable[..., Any], x: Any, contexts: Contexts
-    ) -> AbstractHessian:
-        return _Hessian(_Evaluator(self, f, x, contexts, None, "hessian"))
-
-
-# --- steps
-
-
-def _relative_step(method: str, step: float | None, dtype: Any, order: int) -> float:
-    """The relative step of the real perturbations that estimate a derivative of ``order``.
-
-    A difference quotient with truncation error O(h**p) for a derivative of order q
-    divides rounding errors of size eps * |f| by h**q; the sum is least at
-    h ~ eps ** (1 / (p + q)): sqrt(eps) for forward and backward first derivatives,
-    cbrt(eps) for central ones, eps ** (1/3) one-sided and eps ** (1/4) central for
-    second derivatives. The complex method's real steps difference first derivatives
-    that the complex step makes exact (p = 2, q = 1): cbrt(eps).
-    """
-    if step is not None and method != "complex":
-        return step
-    eps = float(np.finfo(dtype).eps)
-    if method == "complex":
-        return eps ** (1 / 3)
-    p = 2 if method == "central" else 1
-    return eps ** (1 / (p + order))
-
-
-def _imaginary_step(step: float | None, dtype: Any) -> float:
-    """The complex step: ``Im f(x + ih) / h`` subtracts nothing, so there is no rounding
-    term to balance and the step only has to make the O(h**2) truncation vanish next to
-    eps while ``h * f'(x)`` stays far above underflow: 1e-20 in double (and extended)
-    precision, 1e-10 in single and half precision (which are evaluated in complex64)."""
-    if step is not None:
-        return step
-    return 1e-20 if float(np.finfo(dtype).eps) < 1e-10 else 1e-10
-
-
-def _direction_steps(
-    rel: float, x0: np.ndarray, T: np.ndarray, acc: Any, dtype: Any
-) -> tuple[Any, Any]:
-    """``(s, S)``: a step per direction ``T[k]`` and the perturbations ``S[k] = s[k] * T[k]``
-    in ``dtype``.
-
-    ``s`` makes the largest perturbation ``rel * max(1, |x_i|)`` on the coordinates
-    that ``T[k]`` weighs most, which is the coordinate rule when ``T[k]`` is a basis
-    vector; a zero direction gets any step and yields an exact zero.
-    """
-    A = np.abs(T.astype(acc))
-    tmax = A.max(axis=1, initial=0)
-    tmax[tmax == 0] = 1
-    weight = (A * np.abs(x0.astype(acc))).max(axis=1, initial=0) / tmax
-    s = rel * np.maximum(weight, 1) / tmax
-    return s, (s[:, None] * T).astype(dtype)
-
-
-def _column(d: np.ndarray, ndim: int) -> np.ndarray:
-    """``d`` of shape ``(n,)`` shaped to broadcast against values of shape ``(n, *y.shape)``."""
-    return d.reshape(d.shape + (1,) * ndim)
-
-
-# --- points: generators that set up the working copy, yielding once per point
-
-
-def _coordinate_points(flat: np.ndarray, x0: list[Any], cols: list[list[Any]]) -> Iterator[None]:
-    """Set coordinate ``i`` to each ``col[i]`` in turn, then restore it to ``x0[i]``."""
-    if len(cols) == 1:
-        for i, (xi, v) in enumerate(zip(x0, cols[0], strict=True)):
-            flat[i] = v
-            yield
-            flat[i] = xi
-        return
-    for i, xi in enumerate(x0):
-        for col in cols:
-            flat[i] = col[i]
-            yield
-        flat[i] = xi
-
-
-def _based_points(
-    flat: np.ndarray, bases: list[np.ndarray], colsets: list[list[list[Any]]], with_base: bool
-) -> Iterator[None]:
-    """For each base point: the base itself (``with_base``), then its coordinate points."""
-    for base, cols in zip(bases, colsets, strict=True):
-        flat[...] = base
-        if with_base:
-            yield
-        yield from _coordinate_points(flat, base.tolist(), cols)
-
-
-def _direction_points(
-    flat: np.ndarray, x0: np.ndarray, S: np.ndarray, offsets: tuple[Any, ...]
-) -> Iterator[None]:
-    """``x0 + o * S[k]`` for each direction and offset; an imaginary offset sets ``Im``."""
-    for d in S:
-        for o in offsets:
-            if o == 1j:
-                flat.imag = d
-            elif o == 1:
-                np.add(x0, d, out=flat)
-            else:
-                np.subtract(x0, d, out=flat)
-            yield
-
-
-def _move_points(
-    flat: np.ndarray, x0: list[Any], moves: list[tuple[tuple[int, Any], ...]]
-) -> Iterator[None]:
-    """Set the ``(i, value)`` pairs of each move, then restore those coordinates."""
-    for move in moves:
-        for i, v in move:
-            flat[i] = v
-        yield
-        for i, _ in move:
-            flat[i] = x0[i]
-
-
-def _task(
-    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, x: Any,
-    contexts: tuple[Any, ...],
-) -> Any:
-    """One evaluation on a worker: ``f(x, *contexts)``, or ``f(y, x, *contexts)`` into a new
-    ``y`` of ``out = (shape, dtype)``. The ``Cache`` values at positions ``private`` are
-    copied first, since concurrent calls of ``f`` would overwrite each other's scratch."""
-    if private:
-        contexts = tuple(copy.deepcopy(v) if i in private else v for i, v in enumerate(contexts))
-    if out is None:
-        return f(x, *contexts)
-    y = np.empty(*out)
-    f(y, x, *contexts)
-    return y
-
-
-# --- evaluation
-
-
-class _Evaluator:
-    """Calls ``f`` at points set up in a private working copy of ``x``; the kernels of
-    every operator live here and return their results in working precision."""
+class Evaluator:
+    """Calls ``f`` at points set up in a private working copy of ``x``, and converts the
+    kernels' results, computed in working precision, back to the types of ``x`` and ``f(x)``."""
 
     def __init__(
         self, backend: AutoFiniteDiff, f: Callable[..., Any], x: Any,
-        contexts: Contexts, y: Any, operator: str, *, scalar_x: bool = False,
+        contexts: tuple[Context[Any], ...], y: Any, operator: str, *, scalar_x: bool = False,
     ) -> None:
         self.f, self.operator = f, operator
         self.method, self.step, self.pool = backend.method, backend.step, backend.executor
@@ -362,23 +95,25 @@ class _Evaluator:
         if self.pool is not None:
             return self._evaluate_parallel(self.pool, x, c, y, points, npoints, scalar)
         if self.yw is None:
-            fx = self.f(self._value_arg(x), *c)
-            value = fx.copy() if isinstance(fx, np.ndarray) else fx
+            value = _owned(self.f(self._value_arg(x), *c))
         else:
             self.f(y, self._value_arg(x), *c)
             value = y
-        f0 = self._check(value, scalar)
-        F = self._buffer(npoints, f0)
-        f, xw, yw = self.f, self.xw, self.yw
-        if yw is None and self.kind == "array":
+        f0, F = self._start(value, scalar, npoints)
+        f, yw = self.f, self.yw
+        lead = () if yw is None else (yw,)
+        if self.kind == "array":
+            # The arguments are the same objects at every point: binding them once spares
+            # each call the unpacking of *c, which costs a good part of a cheap f.
+            call = partial(f, *lead, self.xw, *c)
+        else:
+            call = lambda: f(*lead, self._arg(), *c)
+        if yw is None:
             for k, _ in enumerate(points):
-                F[k] = f(xw, *c)
-        elif yw is None:
-            for k, _ in enumerate(points):
-                F[k] = f(self._arg(), *c)
+                F[k] = call()
         else:
             for k, _ in enumerate(points):
-                f(yw, self._arg(), *c)
+                call()
                 F[k] = yw
         return value, f0, F
 
@@ -398,17 +133,18 @@ class _Evaluator:
         outs = list(pool.map(task, xs, itertools.repeat(c)))
         fx = future.result()
         if self.yw is None:
-            value = fx.copy() if isinstance(fx, np.ndarray) else fx
+            value = _owned(fx)
         else:
             y[...] = fx
             value = y
-        f0 = self._check(value, scalar)
-        F = self._buffer(npoints, f0)
+        f0, F = self._start(value, scalar, npoints)
         for k, out in enumerate(outs):
             F[k] = out
         return value, f0, F
 
-    def _check(self, value: Any, scalar: bool) -> np.ndarray:
+    def _start(self, value: Any, scalar: bool, npoints: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(f0, F)``: the checked ``f(x)`` as a real array where the complex step needs
+        it real, and this evaluator's buffer for its values at ``npoints`` points."""
         f0 = np.asarray(value)
         if scalar and f0.ndim != 0:
             raise ValueError(
@@ -428,23 +164,20 @@ class _Evaluator:
                     "complex-valued functions."
                 )
             f0 = f0.real
-        return f0
-
-    def _buffer(self, npoints: int, f0: np.ndarray) -> np.ndarray:
         dtype = np.result_type(f0.dtype, self.acc)
         if self.complex:
             dtype = np.result_type(dtype, np.complex64)
         key = (npoints, f0.shape, dtype)
         if key not in self._buffers:
             self._buffers[key] = np.empty((npoints, *f0.shape), dtype)
-        return self._buffers[key]
+        return f0, self._buffers[key]
 
     # --- results
 
     def like_x(self, r: np.ndarray) -> Any:
-        """``r`` (shaped like ``x``) in ``x``'s dtype and kind: array, numpy or Python scalar."""
+        """``r`` (of ``x``'s size) in ``x``'s shape, dtype and kind: array, numpy or Python scalar."""
         dtype = np.result_type(self.xdtype, np.complex64) if np.iscomplexobj(r) else self.xdtype
-        r = r.astype(dtype, copy=False)
+        r = r.reshape(self.shape).astype(dtype, copy=False)
         if self.kind == "array":
             return r
         return r.item() if self.kind == "python" else r[()]
@@ -478,157 +211,37 @@ class _Evaluator:
             T[k] = np.asarray(t, dtype=self.xdtype).reshape(-1)
         return T
 
-    # --- kernels
+    def stacked_tangents(self, dx: Any) -> np.ndarray:
+        """The stacked tangents ``dx`` of shape ``(k, *x.shape)`` as a ``(k, n)`` array."""
+        return np.asarray(dx, dtype=self.xdtype).reshape(len(dx), self.n)
 
-    def _stencil(self, x0: np.ndarray, rel: float) -> tuple[list[list[Any]], Any]:
-        """``(cols, combine)``: the coordinate points of first derivatives at ``x0``, and
-        ``combine(F, fx)`` that turns their values ``F[i, col]`` into ``D[i] = df/dx_i``."""
-        scale = np.maximum(np.abs(x0), 1)
-        if self.complex:
-            t = _imaginary_step(self.step, self.xdtype) * scale.astype(self.tdtype)
-            return [(x0 + 1j * t).tolist()], (
-                lambda F, fx: F[:, 0].imag / _column(t.astype(self.acc), fx.ndim)
-            )
-        h = (rel * scale).astype(self.xdtype)
-        points = [x0 + o * h for o in _OFFSETS[self.method]]
-        # The actual steps, exactly: x0 + h rounds, and its distance to x0 is what counts.
-        d = [p.astype(self.acc) - x0.astype(self.acc) for p in points]
-        if len(points) == 1:
-            return [points[0].tolist()], (
-                lambda F, fx: (F[:, 0] - fx) / _column(d[0], fx.ndim)
-            )
-        return [p.tolist() for p in points], (
-            lambda F, fx: (F[:, 0] - F[:, 1]) / _column(d[0] - d[1], fx.ndim)
-        )
 
-    def first_order(self, x: Any, c: tuple[Any, ...], y: Any, scalar: bool = False) -> Any:
-        """``(value, D)``: ``D[i]`` is ``df/dx_i``, of shape ``(n, *f(x).shape)``."""
-        x0 = self.load(x)
-        cols, combine = self._stencil(x0, _relative_step(self.method, self.step, self.xdtype, 1))
-        points = _coordinate_points(self.flat, x0.tolist(), cols)
-        value, f0, F = self.evaluate(x, c, y, points, self.n * len(cols), scalar)
-        return value, combine(F.reshape(self.n, len(cols), *f0.shape), f0)
+class Prepared:
+    """The base of AutoFiniteDiff's executors: a prepared operator owns one evaluator."""
 
-    def directional(self, x: Any, T: np.ndarray, c: tuple[Any, ...], y: Any) -> Any:
-        """``(value, D)``: ``D[k]`` is the derivative of ``f`` along ``T[k]`` (flat)."""
-        x0 = self.load(x)
-        if self.complex:
-            t = _imaginary_step(self.step, self.xdtype)
-            s, S = _direction_steps(t, x0, T, self.acc, self.tdtype)
-            offsets: tuple[Any, ...] = (1j,)
-        else:
-            rel = _relative_step(self.method, self.step, self.xdtype, 1)
-            s, S = _direction_steps(rel, x0, T, self.acc, self.xdtype)
-            offsets = _OFFSETS[self.method]
-        points = _direction_points(self.flat, x0, S, offsets)
-        value, f0, F = self.evaluate(x, c, y, points, len(T) * len(offsets))
-        F = F.reshape(len(T), len(offsets), *f0.shape)
-        s = _column(s, f0.ndim)
-        if self.complex:
-            return value, F[:, 0].imag / s
-        if len(offsets) == 1:
-            return value, (F[:, 0] - f0) / (offsets[0] * s)
-        return value, (F[:, 0] - F[:, 1]) / (2 * s)
+    def __init__(self, ev: Evaluator) -> None:
+        self.ev = ev
 
-    def hvp(self, x: Any, T: np.ndarray, c: tuple[Any, ...]) -> np.ndarray:
-        """``H(x) @ T[k]`` for each row, as a difference of gradients along ``T[k]``:
-        one-sided ``(g(x + s t) - g(x)) / s`` or central ``(g(x + s t) - g(x - s t)) / 2s``,
-        each gradient computed with the second-order step."""
-        x0 = self.load(x)
-        rel = _relative_step(self.method, self.step, self.xdtype, 2)
-        s, S = _direction_steps(rel, x0, T, self.acc, self.xdtype)
-        one_sided = self.method in ("forward", "backward")
-        o = _OFFSETS[self.method][0] if one_sided else 1
-        if one_sided:
-            bases = [x0, *(x0 + o * d for d in S)]
-        else:
-            bases = [b for d in S for b in (x0 + d, x0 - d)]
-        stencils = [self._stencil(b, rel) for b in bases]
-        cols = [st[0] for st in stencils]
-        per_base = int(one_sided) + self.n * len(cols[0])
-        points = _based_points(self.flat, bases, cols, one_sided)
-        _, f0, F = self.evaluate(x, c, None, points, len(bases) * per_base, scalar=True)
-        F = F.reshape(len(bases), per_base)
-        G = np.stack([
-            combine(F[b, int(one_sided):].reshape(self.n, len(cols[b])), F[b, 0] if one_sided else f0)
-            for b, (_, combine) in enumerate(stencils)
-        ])
-        if one_sided:
-            return (G[1:] - G[0]) / (o * s[:, None])
-        return (G[0::2] - G[1::2]) / (2 * s[:, None])
 
-    def second_order(self, x: Any, c: tuple[Any, ...], scalar: bool) -> Any:
-        """``(value, g, H)`` from one set of evaluations: ``g[i] = df/dx_i`` and
-        ``H[i, j] = d2f/dx_i dx_j``, each followed by ``f(x).shape``."""
-        x0 = self.load(x)
-        n, xl, acc = self.n, x0.tolist(), self.acc
-        rel = _relative_step(self.method, self.step, self.xdtype, 2)
-        scale = np.maximum(np.abs(x0), 1)
-        h = (rel * scale).astype(self.xdtype)
-        i0, i1 = np.triu_indices(n, 0 if self.complex else 1)
-        pairs = list(zip(i0.tolist(), i1.tolist(), strict=True))
-        moves: list[tuple[tuple[int, Any], ...]] = []
-        if self.complex:
-            # The imaginary step along i gives the exact df/dx_i at x +- h_j e_j; their
-            # central difference is H[i, j], j == i included.
-            t = _imaginary_step(self.step, self.xdtype) * scale.astype(self.tdtype)
-            xp, xm = x0 + h, x0 - h
-            zi, zp, zm = ((v + 1j * t).tolist() for v in (x0, xp, xm))
-            pl, ml = xp.tolist(), xm.tolist()
-            moves += [((i, zi[i]),) for i in range(n)]
-            for i, j in pairs:
-                if i == j:
-                    moves += [((i, zp[i]),), ((i, zm[i]),)]
-                else:
-                    moves += [((i, zi[i]), (j, pl[j])), ((i, zi[i]), (j, ml[j]))]
-            stride = 1
-        elif self.method == "central":
-            xp, xm = x0 + h, x0 - h
-            pl, ml = xp.tolist(), xm.tolist()
-            for i in range(n):
-                moves += [((i, pl[i]),), ((i, ml[i]),)]
-            for i, j in pairs:
-                moves += [((i, a[i]), (j, b[j])) for a in (pl, ml) for b in (pl, ml)]
-            stride = 2
-        else:
-            xa = x0 + _OFFSETS[self.method][0] * h
-            xb = x0 + 2 * (xa - x0)
-            al, bl = xa.tolist(), xb.tolist()
-            for i in range(n):
-                moves += [((i, al[i]),), ((i, bl[i]),)]
-            moves += [((i, al[i]), (j, al[j])) for i, j in pairs]
-            stride = 2
-        value, f0, F = self.evaluate(x, c, None, _move_points(self.flat, xl, moves), len(moves),
-                                     scalar)
-        col = partial(_column, ndim=f0.ndim)
-        S, Q = F[: stride * n].reshape(n, stride, *f0.shape), F[stride * n:]
-        H = np.empty((n, n, *f0.shape), np.result_type(f0.dtype, acc))
-        diag = np.arange(n)
-        if self.complex:
-            t, dp, dm = t.astype(acc), xp.astype(acc) - x0, x0 - xm.astype(acc)
-            g = S[:, 0].imag / col(t)
-            Q = Q.reshape(len(pairs), 2, *f0.shape)
-            off = (Q[:, 0] - Q[:, 1]).imag / col(t[i0] * (dp + dm)[i1])
-        elif self.method == "central":
-            dp, dm = xp.astype(acc) - x0, x0 - xm.astype(acc)
-            P, M = S[:, 0], S[:, 1]
-            g = (P - M) / col(dp + dm)
-            # The three-point second difference for unequal steps dp and dm.
-            H[diag, diag] = 2 * (
-                P / col(dp * (dp + dm)) - f0 / col(dp * dm) + M / col(dm * (dp + dm))
-            )
-            Q = Q.reshape(len(pairs), 4, *f0.shape)
-            w = dp + dm
-            off = (Q[:, 0] - Q[:, 1] - Q[:, 2] + Q[:, 3]) / col(w[i0] * w[i1])
-        else:
-            d = xa.astype(acc) - x0
-            A, B = S[:, 0], S[:, 1]
-            g = (4 * A - B - 3 * f0) / col(2 * d)
-            H[diag, diag] = (B - 2 * A + f0) / col(d * d)
-            off = (Q - A[i0] - A[i1] + f0) / col(d[i0] * d[i1])
-        H[i0, i1] = off
-        H[i1, i0] = off
-        return value, g, H
+def _owned(fx: Any) -> Any:
+    # f may return a view of its own state, which the next call would overwrite.
+    return fx.copy() if isinstance(fx, np.ndarray) else fx
+
+
+def _task(
+    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, x: Any,
+    contexts: tuple[Any, ...],
+) -> Any:
+    """One evaluation on a worker: ``f(x, *contexts)``, or ``f(y, x, *contexts)`` into a new
+    ``y`` of ``out = (shape, dtype)``. The ``Cache`` values at positions ``private`` are
+    copied first, since concurrent calls of ``f`` would overwrite each other's scratch."""
+    if private:
+        contexts = tuple(copy.deepcopy(v) if i in private else v for i, v in enumerate(contexts))
+    if out is None:
+        return f(x, *contexts)
+    y = np.empty(*out)
+    f(y, x, *contexts)
+    return y
 
 
 def _input_kind(x: Any, operator: str) -> tuple[str, Any]:
@@ -655,110 +268,3 @@ def _input_kind(x: Any, operator: str) -> tuple[str, Any]:
             "e.g. x.astype(float)."
         )
     return kind, dtype
-
-
-# --- executors
-
-
-class _Pushforward(AbstractPushforward):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_and_pushforward(
-        self, x: Any, tx: tuple[Any, ...], contexts: tuple[Any, ...], y: Any = None
-    ) -> tuple[Any, tuple[Any, ...]]:
-        value, D = self.ev.directional(x, self.ev.tangents(tx), contexts, y)
-        return value, tuple(self.ev.like_y(d, value) for d in D)
-
-    def value_and_pushforward_stacked(
-        self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None
-    ) -> tuple[Any, Any]:
-        T = np.asarray(dx, dtype=self.ev.xdtype).reshape(len(dx), self.ev.n)
-        value, D = self.ev.directional(x, T, contexts, y)
-        return value, D.astype(self.ev.dtype_like(value), copy=False)
-
-    def pushforward_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        return self.value_and_pushforward_stacked(x, dx, contexts, y)[1]
-
-
-class _Derivative(AbstractDerivative):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_and_derivative(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        value, D = self.ev.first_order(x, contexts, y)
-        return value, self.ev.like_y(D[0], value)
-
-
-class _Gradient(AbstractGradient):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
-        value, D = self.ev.first_order(x, contexts, None, scalar=True)
-        return value, self.ev.like_x(D.reshape(self.ev.shape))
-
-
-class _Jacobian(AbstractJacobian):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        value, D = self.ev.first_order(x, contexts, y)
-        J = D.reshape(self.ev.n, math.prod(D.shape[1:])).T
-        dtype = self.ev.xdtype
-        if np.iscomplexobj(J):
-            dtype = np.result_type(dtype, np.complex64)
-        return value, J.astype(dtype, order="C")
-
-
-class _SecondDerivative(AbstractSecondDerivative):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_derivative_and_second_derivative(
-        self, x: Any, contexts: tuple[Any, ...]
-    ) -> tuple[Any, Any, Any]:
-        value, g, H = self.ev.second_order(x, contexts, scalar=False)
-        return value, self.ev.like_y(g[0], value), self.ev.like_y(H[0, 0], value)
-
-
-class _Hessian(AbstractHessian):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        value, g, H = self.ev.second_order(x, contexts, scalar=True)
-        if self.ev.method == "central":
-            # The Hessian's step, eps**(1/4), leaves the central gradient from the same
-            # points an O(h**2) = O(sqrt(eps)) error; its own step costs 2n more calls
-            # out of 2n**2 and makes it as accurate as `gradient`. The one-sided stencils
-            # already give a second-order gradient, and the complex step an exact one.
-            g = self.ev.first_order(x, contexts, None, scalar=True)[1]
-        return value, self.ev.like_x(g.reshape(self.ev.shape)), H.astype(self.ev.xdtype)
-
-    def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        return self.ev.second_order(x, contexts, scalar=True)[2].astype(self.ev.xdtype)
-
-
-class _HVP(AbstractHVP):
-    def __init__(self, ev: _Evaluator) -> None:
-        self.ev = ev
-
-    def hvp(self, x: Any, tx: tuple[Any, ...], contexts: tuple[Any, ...]) -> tuple[Any, ...]:
-        HV = self.ev.hvp(x, self.ev.tangents(tx), contexts)
-        return tuple(self.ev.like_x(r.reshape(self.ev.shape)) for r in HV)
-
-    def gradient_and_hvp(
-        self, x: Any, tx: tuple[Any, ...], contexts: tuple[Any, ...]
-    ) -> tuple[Any, tuple[Any, ...]]:
-        # The gradient takes its own, first-order step: the hvp's step is tuned for
-        # second derivatives and would make it less accurate.
-        _, D = self.ev.first_order(x, contexts, None, scalar=True)
-        return self.ev.like_x(D.reshape(self.ev.shape)), self.hvp(x, tx, contexts)
-
-    def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
-        _, D = self.ev.first_order(x, contexts, None, scalar=True)
-        T = np.asarray(dx, dtype=self.ev.xdtype).reshape(len(dx), self.ev.n)
-        HV = self.ev.hvp(x, T, contexts).reshape(len(dx), *self.ev.shape)
-        return self.ev.like_x(D.reshape(self.ev.shape)), HV.astype(self.ev.xdtype)

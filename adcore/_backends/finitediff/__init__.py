@@ -1,0 +1,18 @@
+"""``AutoFiniteDiff``: finite differences in plain numpy, the backend that needs no engine.
+
+Every prepared operator owns one private working copy of ``x``. It perturbs one
+or two coordinates of that copy in place (``xw[i] = xi + h; f(xw); xw[i] = xi``),
+or writes ``x + s * t`` into it for a direction ``t``, evaluates ``f`` there and
+combines the values into difference quotients. Nothing of size ``n * n`` is
+allocated except a result that has that size (Jacobian, Hessian), and ``x``
+itself is never written. With ``executor=``, the same points are copied out and
+evaluated with ``executor.map`` instead, each with its own copy of ``x``.
+
+``backend`` holds the options and preparation, ``steps`` the choice of steps,
+``evaluate`` the calls of ``f``, ``first_order`` and ``second_order`` the stencils
+and executors.
+"""
+
+from .backend import AutoFiniteDiff as AutoFiniteDiff
+
+__all__ = ["AutoFiniteDiff"]

@@ -1,0 +1,151 @@
+"""The ``AutoFiniteDiff`` backend object: its options, their validation, and preparation.
+
+Every ``prepare_*`` builds an ``Evaluator`` (the private working copy of ``x`` and
+the calls of ``f``) and hands it to the executor of that operator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any, ClassVar, final
+
+from ..._backend import AbstractBackend
+from ..._contexts import Context
+from ..._executors import (
+    AbstractDerivative,
+    AbstractGradient,
+    AbstractHessian,
+    AbstractHVP,
+    AbstractJacobian,
+    AbstractPushforward,
+    AbstractSecondDerivative,
+)
+from .evaluate import Evaluator
+from .first_order import Derivative, Gradient, Jacobian, Pushforward
+from .second_order import HVP, Hessian, SecondDerivative
+from .steps import METHODS
+
+__all__ = ["AutoFiniteDiff"]
+
+Contexts = tuple[Context[Any], ...]
+
+
+@final
+@dataclass(frozen=True, repr=False)
+class AutoFiniteDiff(AbstractBackend):
+    """AutoFiniteDiff(method="central", step=None, executor=None): finite differences.
+
+    Args:
+        method: ``"forward"`` or ``"backward"`` (error O(h), ``n + 1`` calls of ``f``
+            per gradient), ``"central"`` (O(h**2), ``2n + 1`` calls), or ``"complex"``
+            (the complex step: ``f`` is called at ``x + i*h`` and must be complex
+            analytic; nearly exact first derivatives for ``n + 1`` calls).
+        step: the relative step ``h``, the perturbation of ``x[i]`` being
+            ``h * max(1, |x[i]|)``; ``None`` picks the step that balances truncation
+            against rounding for the method, the dtype and the derivative's order
+            (with eps of x's dtype: sqrt(eps) one-sided and cbrt(eps) central for first
+            derivatives, eps**(1/3) and eps**(1/4) for second ones; 1e-20 in double and
+            1e-10 in single precision for the imaginary step). A given step serves every
+            operator; for ``"complex"`` it is the imaginary step.
+        executor: a ``concurrent.futures.Executor``; when given, ``f`` is evaluated
+            at the perturbed points in parallel with ``executor.map`` (``f`` must then
+            be thread-safe, or picklable for a process pool).
+
+    >>> import numpy as np, adcore as ad
+    >>> ad.derivative(lambda x: x**3, ad.AutoFiniteDiff(method="complex"), 2.0)
+    12.0
+    >>> ad.gradient(lambda x: (x**2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
+    array([2., 4.])
+    """
+
+    method: str = "central"
+    step: float | None = None
+    executor: Executor | None = None
+
+    name: ClassVar[str] = "finitediff"
+    modes: ClassVar[frozenset[str]] = frozenset({"forward"})
+    native: ClassVar[frozenset[str]] = frozenset(
+        {"derivative", "gradient", "jacobian", "second_derivative", "hvp", "hessian"}
+    )
+    inplace: ClassVar[bool] = True
+    contexts: ClassVar[bool] = True
+    batched_tangents: ClassVar[bool] = True
+    array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.method, str) or self.method not in METHODS:
+            raise ValueError(
+                f"AutoFiniteDiff(method={self.method!r}): method must be one of "
+                f"{', '.join(map(repr, METHODS))}."
+            )
+        step = self.step
+        if step is not None:
+            if isinstance(step, bool) or not isinstance(step, Real):
+                raise TypeError(
+                    f"AutoFiniteDiff(step={step!r}): step must be a positive float (a relative "
+                    "step such as 1e-6) or None for a step chosen per method and dtype."
+                )
+            if not (math.isfinite(step) and step > 0):
+                raise ValueError(
+                    f"AutoFiniteDiff(step={step!r}): step must be positive and finite; "
+                    "pass None for a step chosen per method and dtype."
+                )
+            object.__setattr__(self, "step", float(step))
+        if self.executor is not None and not isinstance(self.executor, Executor):
+            raise TypeError(
+                f"AutoFiniteDiff(executor={self.executor!r}): executor must be a "
+                "concurrent.futures.Executor, e.g. ThreadPoolExecutor() (or "
+                "ProcessPoolExecutor() for a picklable f), or None to evaluate f serially."
+            )
+
+    def __repr__(self) -> str:
+        args = [] if self.method == "central" else [f"method={self.method!r}"]
+        if self.step is not None:
+            args.append(f"step={self.step!r}")
+        if self.executor is not None:
+            args.append(f"executor={self.executor!r}")
+        return f"AutoFiniteDiff({', '.join(args)})"
+
+    def prepare_pushforward(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts,
+        *, y: Any = None, same_point: bool = False,
+    ) -> AbstractPushforward:
+        # Nothing worth caching depends on x alone: the steps depend on the tangents too.
+        return Pushforward(Evaluator(self, f, x, contexts, y, "pushforward"))
+
+    def prepare_derivative(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
+    ) -> AbstractDerivative:
+        return Derivative(Evaluator(self, f, x, contexts, y, "derivative", scalar_x=True))
+
+    def prepare_gradient(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts
+    ) -> AbstractGradient:
+        return Gradient(Evaluator(self, f, x, contexts, None, "gradient"))
+
+    def prepare_jacobian(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
+    ) -> AbstractJacobian:
+        return Jacobian(Evaluator(self, f, x, contexts, y, "jacobian"))
+
+    def prepare_second_derivative(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts
+    ) -> AbstractSecondDerivative:
+        return SecondDerivative(
+            Evaluator(self, f, x, contexts, None, "second_derivative", scalar_x=True)
+        )
+
+    def prepare_hvp(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts,
+        *, same_point: bool = False,
+    ) -> AbstractHVP:
+        return HVP(Evaluator(self, f, x, contexts, None, "hvp"))
+
+    def prepare_hessian(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts
+    ) -> AbstractHessian:
+        return Hessian(Evaluator(self, f, x, contexts, None, "hessian"))

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+import adcore
 from adcore._backends.finitediff import AutoFiniteDiff
 from adcore._contexts import Cache, Constant
 from adcore.errors import NotSupportedError
@@ -429,3 +430,20 @@ def test_public_operators_use_the_native_executors():
     close(ad.hvp(f, AutoFiniteDiff("complex"), x, (x,))[0], 2 * x, 1e-9)
     assert ad.derivative(np.sin, AutoFiniteDiff("complex"), 0.0) == 1.0
     close(ad.second_derivative(np.sin, b, 0.5), -np.sin(0.5), 1e-6)
+
+
+@pytest.mark.parametrize("pool", [None, "threads"])
+def test_complex_step_gives_f_complex_scratch_for_a_cache(pool):
+    # f writes complex intermediate values into its Cache at complex points.
+    def f(x, cache):
+        cache[...] = x**2
+        return cache.sum()
+
+    x = np.array([1.0, 2.0])
+    cache = np.empty(2)
+    executor = ThreadPoolExecutor(2) if pool else None
+    backend = AutoFiniteDiff(method="complex", executor=executor)
+    np.testing.assert_allclose(adcore.gradient(f, backend, x, Cache(cache)), 2 * x, rtol=1e-12)
+    np.testing.assert_allclose(adcore.hessian(f, backend, x, Cache(cache)), 2 * np.eye(2), atol=1e-8)
+    if executor:
+        executor.shutdown()

@@ -66,6 +66,21 @@ class Evaluator:
 
     # --- calling f
 
+    def _complex_caches(self, c: tuple[Any, ...]) -> tuple[Any, ...]:
+        """At complex points f writes complex values into its scratch space: hand it
+        complex scratch arrays in place of real ``Cache`` arrays."""
+        if not (self.complex and self.cache_positions):
+            return c
+        values = list(c)
+        for i in self.cache_positions:
+            v = values[i]
+            if isinstance(v, np.ndarray) and not np.iscomplexobj(v):
+                key = ("cache", i, v.shape, v.dtype.str)
+                if key not in self._buffers:
+                    self._buffers[key] = np.empty(v.shape, np.result_type(v.dtype, np.complex64))
+                values[i] = self._buffers[key]
+        return tuple(values)
+
     def _arg(self) -> Any:
         if self.kind == "array":
             return self.xw
@@ -100,6 +115,7 @@ class Evaluator:
             self.f(y, self._value_arg(x), *c)
             value = y
         f0, F = self._start(value, scalar, npoints)
+        c = self._complex_caches(c)
         f, yw = self.f, self.yw
         lead = () if yw is None else (yw,)
         if self.kind == "array":
@@ -123,6 +139,7 @@ class Evaluator:
     ) -> tuple[Any, np.ndarray, np.ndarray]:
         snap = self.xw.copy if self.kind == "array" else self._arg
         xs = [snap() for _ in points]
+        c = self._complex_caches(c)
         pos = self.cache_positions
         if self.yw is None:
             task = value_task = partial(_task, self.f, pos, None)

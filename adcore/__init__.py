@@ -7,10 +7,8 @@ array([2., 4., 6.])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._backends.finitediff import AutoFiniteDiff as AutoFiniteDiff
-from ._backends.second_order import SecondOrder as SecondOrder
 from ._capabilities import check_available as check_available
 from ._capabilities import check_inplace as check_inplace
 from ._contexts import Cache as Cache
@@ -45,13 +43,25 @@ from ._operators.second_derivative import second_derivative as second_derivative
 from ._operators.second_derivative import (
     value_derivative_and_second_derivative as value_derivative_and_second_derivative,
 )
-from ._plugins import available_backends as available_backends
-from ._plugins import backend as backend
 from ._prep import Prep as Prep
 from .errors import AdcoreError as AdcoreError
 from .errors import BackendNotInstalledError as BackendNotInstalledError
 from .errors import NotSupportedError as NotSupportedError
 from .errors import PrepMismatchError as PrepMismatchError
+
+if TYPE_CHECKING:
+    from ._backends.finitediff import AutoFiniteDiff as AutoFiniteDiff
+    from ._backends.second_order import SecondOrder as SecondOrder
+    from ._plugins import available_backends as available_backends
+    from ._plugins import backend as backend
+
+# Imported on first access, to keep `import adcore` close to `import numpy` in time.
+_LAZY = {
+    "AutoFiniteDiff": "adcore._backends.finitediff",
+    "SecondOrder": "adcore._backends.second_order",
+    "available_backends": "adcore._plugins",
+    "backend": "adcore._plugins",
+}
 
 __version__ = "0.1.0"
 
@@ -101,8 +111,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Plugin backends (AutoJAX, AutoTorch, ...) resolve on first access, so that
-    # `import adcore` imports no plugin and no engine.
-    from ._plugins import backend_class_for_attribute
+    # The plugin machinery and plugin backends (AutoJAX, AutoTorch, ...) resolve on
+    # first access, so that `import adcore` imports no plugin and no engine.
+    import importlib
 
-    return backend_class_for_attribute(name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    return importlib.import_module("adcore._plugins").backend_class_for_attribute(name)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any, ClassVar, final
+from typing import TYPE_CHECKING, Any, ClassVar, final
 
 from ..._backend import AbstractBackend
 from ..._contexts import Context
@@ -28,6 +27,9 @@ from .evaluate import Evaluator
 from .first_order import Derivative, Gradient, Jacobian, Pushforward
 from .second_order import HVP, Hessian, SecondDerivative
 from .steps import METHODS
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["AutoFiniteDiff"]
 
@@ -95,6 +97,9 @@ class AutoFiniteDiff(AbstractBackend):
                     "pass None for a step chosen per method and dtype."
                 )
             object.__setattr__(self, "step", float(step))
+        # concurrent.futures is imported only by whoever passes an executor.
+        from concurrent.futures import Executor
+
         if self.executor is not None and not isinstance(self.executor, Executor):
             raise TypeError(
                 f"AutoFiniteDiff(executor={self.executor!r}): executor must be a "

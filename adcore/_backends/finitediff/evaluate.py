@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,8 @@ from ..._contexts import Cache, Context
 from ...errors import NotSupportedError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .backend import AutoFiniteDiff
 
 __all__ = ["Evaluator", "Prepared"]

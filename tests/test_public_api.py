@@ -55,7 +55,7 @@ def test_operator_signatures_follow_one_pattern():
 
 
 def test_every_operator_has_a_docstring_example():
-    for op, with_value in OPERATORS.items():
+    for op in OPERATORS:
         doc = getattr(adcore, op).__doc__
         assert doc.startswith(f"{op}(f, backend, x"), op
         assert ">>>" in doc, op

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     # --- check
     p = commands.add_parser("check", help="the conformance suite on one backend")
     p.add_argument("name", metavar="NAME")
+    p.add_argument("--scenarios", choices=("all", "default"), default="all",
+                   help="scenario families: all (default) or only the default ones")
+    p.add_argument("--plain", action="store_true", help="plain text even if rich is installed")
     p.set_defaults(func=_check)
 
     # --- bench
@@ -91,11 +94,14 @@ def _rows() -> list[tuple[str, ...]]:
 def _backends(args: argparse.Namespace) -> int:
     rows = _rows()
     if args.plain or not _print_rich(rows):
-        table = [_COLUMNS, *rows]
-        widths = [max(len(row[i]) for row in table) for i in range(len(_COLUMNS))]
-        for row in table:
-            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        _print_plain([_COLUMNS, *rows])
     return 0
+
+
+def _print_plain(table: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 def _print_rich(rows: list[tuple[str, ...]]) -> bool:
@@ -125,8 +131,98 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    print("adcore check: not yet implemented", file=sys.stderr)
-    return 2
+    from . import backend
+    from .errors import AdcoreError
+
+    try:
+        chosen = backend(args.name)
+        from .testing import Report, all_scenarios, check_differentiation, default_scenarios
+    except (AdcoreError, ImportError, TypeError) as e:
+        print(f"adcore check: {e}", file=sys.stderr)
+        return 2
+    scenarios = default_scenarios() if args.scenarios == "default" else all_scenarios()
+    report = Report()
+    # One scenario at a time, for the progress indication.
+    for scenario in _progress(scenarios, f"checking {chosen!r}", plain=args.plain):
+        report.results += check_differentiation([chosen], [scenario]).results
+    rows = _check_rows(report)
+    if args.plain or not _print_rich_checks(rows, title=f"adcore check {chosen!r}"):
+        print(f"adcore check {chosen!r}: passed/failed/skipped per operator and check")
+        _print_plain(rows)
+    for r in report.failures:
+        family = "" if r.family == "numpy" else f", {r.family}"
+        print(f"{r.status.upper()} {r.check} [{r.scenario}{family}]: {r.message}")
+    print(", ".join(f"{report.count(s)} {s}" for s in _STATUSES))
+    return 0 if report else 1
+
+
+_STATUSES = ("passed", "failed", "skipped")
+
+
+def _check_rows(report: Any) -> list[tuple[str, ...]]:
+    """The table: a header, then one row per operator, a cell per check."""
+    from .testing import CHECKS
+    from .testing._scenario import OPERATORS
+
+    checks = [c.__name__ for c in CHECKS]
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for r in report.results:
+        counts.setdefault((r.operator, r.check), dict.fromkeys(_STATUSES, 0))[r.status] += 1
+    rows = [("operator", *(c.removeprefix("check_") for c in checks))]
+    for operator in OPERATORS:
+        if any(op == operator for op, _ in counts):
+            rows.append((operator, *(
+                "/".join(str(counts[operator, c][s]) for s in _STATUSES) if (operator, c) in counts
+                else "-" for c in checks
+            )))
+    return rows
+
+
+def _print_rich_checks(rows: list[tuple[str, ...]], title: str) -> bool:
+    try:
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+    except ImportError:
+        return False
+    # Two-line headers ("prep\nreuse") keep the twelve check columns within ~130 characters.
+    table = Table(title=title, caption="passed/failed/skipped", box=box.SIMPLE_HEAVY,
+                  collapse_padding=True, pad_edge=False)
+    for header in rows[0]:
+        table.add_column(header.replace("_", "\n"), no_wrap=True)
+    for row in rows[1:]:
+        cells = [Text(row[0])]
+        for cell in row[1:]:
+            failed = cell != "-" and cell.split("/")[1] != "0"
+            cells.append(Text(cell, style="red" if failed else "green" if cell != "-" else "dim"))
+        table.add_row(*cells)
+    console = Console()
+    if not console.is_terminal:  # rich would squeeze a pipe's output into 80 columns
+        console = Console(width=140)
+    console.print(table)
+    return True
+
+
+def _progress(items: list[Any], what: str, *, plain: bool) -> Any:
+    """Yield ``items``, showing how far along on stderr (rich's bar where available)."""
+    if not plain:
+        try:
+            from rich.progress import track
+        except ImportError:
+            pass
+        else:
+            from rich.console import Console
+
+            yield from track(items, description=what, console=Console(stderr=True), transient=True)
+            return
+    tty = sys.stderr.isatty()
+    for i, item in enumerate(items):
+        if tty:
+            print(f"\r{what}: {i}/{len(items)} scenarios", end="", file=sys.stderr, flush=True)
+        yield item
+    print(f"\r{what}: {len(items)}/{len(items)} scenarios", file=sys.stderr, flush=True)
+
 
 
 # --- bench

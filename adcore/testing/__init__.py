@@ -13,35 +13,73 @@ pytest integration.
 
 from __future__ import annotations
 
-from ._checks import CHECKS as CHECKS
-from ._checks import check_batch as check_batch
-from ._checks import check_dot_product as check_dot_product
-from ._checks import check_no_mutation as check_no_mutation
-from ._checks import check_not_supported as check_not_supported
-from ._checks import check_out as check_out
-from ._checks import check_prep_mismatch as check_prep_mismatch
-from ._checks import check_prep_reuse as check_prep_reuse
-from ._checks import check_prepared as check_prepared
-from ._checks import check_reference as check_reference
-from ._checks import check_result_type as check_result_type
-from ._checks import check_same_point as check_same_point
-from ._checks import check_value as check_value
-from ._compare import CheckFailure as CheckFailure
-from ._compare import SkipCheck as SkipCheck
-from ._runner import CheckResult as CheckResult
-from ._runner import Report as Report
-from ._runner import check_backend as check_backend
-from ._runner import check_differentiation as check_differentiation
-from ._runner import generate_checks as generate_checks
-from ._runner import parametrize_with_checks as parametrize_with_checks
-from ._scenario import Scenario as Scenario
-from ._scenarios import all_scenarios as all_scenarios
-from ._scenarios import context_scenarios as context_scenarios
-from ._scenarios import default_scenarios as default_scenarios
-from ._scenarios import float32_scenarios as float32_scenarios
-from ._scenarios import inplace_scenarios as inplace_scenarios
-from ._scenarios import second_order_scenarios as second_order_scenarios
-from ._scenarios import sparse_scenarios as sparse_scenarios
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._checks import CHECKS as CHECKS
+    from ._checks import check_batch as check_batch
+    from ._checks import check_dot_product as check_dot_product
+    from ._checks import check_no_mutation as check_no_mutation
+    from ._checks import check_not_supported as check_not_supported
+    from ._checks import check_out as check_out
+    from ._checks import check_prep_mismatch as check_prep_mismatch
+    from ._checks import check_prep_reuse as check_prep_reuse
+    from ._checks import check_prepared as check_prepared
+    from ._checks import check_reference as check_reference
+    from ._checks import check_result_type as check_result_type
+    from ._checks import check_same_point as check_same_point
+    from ._checks import check_value as check_value
+    from ._compare import CheckFailure as CheckFailure
+    from ._compare import SkipCheck as SkipCheck
+    from ._runner import CheckResult as CheckResult
+    from ._runner import Report as Report
+    from ._runner import check_backend as check_backend
+    from ._runner import check_differentiation as check_differentiation
+    from ._runner import generate_checks as generate_checks
+    from ._runner import parametrize_with_checks as parametrize_with_checks
+    from ._scenario import Scenario as Scenario
+    from ._scenarios import all_scenarios as all_scenarios
+    from ._scenarios import context_scenarios as context_scenarios
+    from ._scenarios import default_scenarios as default_scenarios
+    from ._scenarios import float32_scenarios as float32_scenarios
+    from ._scenarios import inplace_scenarios as inplace_scenarios
+    from ._scenarios import second_order_scenarios as second_order_scenarios
+    from ._scenarios import sparse_scenarios as sparse_scenarios
+
+# Imported on first access: pytest loads adcore's plugin, and so this package, in every
+# run of every project where adcore is installed.
+_LAZY = {
+    "CHECKS": "._checks",
+    "check_batch": "._checks",
+    "check_dot_product": "._checks",
+    "check_no_mutation": "._checks",
+    "check_not_supported": "._checks",
+    "check_out": "._checks",
+    "check_prep_mismatch": "._checks",
+    "check_prep_reuse": "._checks",
+    "check_prepared": "._checks",
+    "check_reference": "._checks",
+    "check_result_type": "._checks",
+    "check_same_point": "._checks",
+    "check_value": "._checks",
+    "CheckFailure": "._compare",
+    "SkipCheck": "._compare",
+    "CheckResult": "._runner",
+    "Report": "._runner",
+    "check_backend": "._runner",
+    "check_differentiation": "._runner",
+    "generate_checks": "._runner",
+    "parametrize_with_checks": "._runner",
+    "Scenario": "._scenario",
+    "all_scenarios": "._scenarios",
+    "context_scenarios": "._scenarios",
+    "default_scenarios": "._scenarios",
+    "float32_scenarios": "._scenarios",
+    "inplace_scenarios": "._scenarios",
+    "second_order_scenarios": "._scenarios",
+    "sparse_scenarios": "._scenarios",
+}
 
 __all__ = [
     "CHECKS",
@@ -74,3 +112,9 @@ __all__ = [
     "second_order_scenarios",
     "sparse_scenarios",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -154,10 +154,11 @@ def to_numpy(value: Any) -> Any:
 def _buffers(reference: Any, like: Any) -> Any:
     if isinstance(reference, tuple):
         return tuple(_buffers(r, like) for r in reference)
+    # NaN, not np.empty: freed memory may hold the very result, and hide an unfilled buffer.
     if isinstance(like, np.ndarray) or not hasattr(like, "shape"):
-        return np.empty(np.shape(reference), dtype=_dtype(reference, like))
+        return np.full(np.shape(reference), np.nan, dtype=_dtype(reference, like))
     xp = ad.array_namespace(like)
-    return xp.empty(np.shape(reference), dtype=like.dtype)
+    return xp.full(np.shape(reference), float("nan"), dtype=like.dtype)
 
 
 def _dtype(reference: Any, like: Any) -> Any:

@@ -7,6 +7,7 @@ when it does not apply, and may return a note for the report.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -102,9 +103,15 @@ def check_prep_reuse(backend: Any, scenario: Scenario, family: str = "numpy") ->
 
 
 def _other_point(x: Any) -> Any:
-    if isinstance(x, np.ndarray):
-        return (0.75 * x + 0.1).astype(x.dtype)
-    return 0.75 * x + 0.1
+    return _affine(x, 0.75, 0.1)
+
+
+def _affine(v: Any, a: float, b: float = 0.0) -> Any:
+    """``a * v + b`` of the type of ``v``: numpy arithmetic turns a 0-d array into a scalar."""
+    result = a * v + b
+    if isinstance(v, np.ndarray):
+        return np.asarray(result, dtype=v.dtype)
+    return result
 
 
 @applies(lambda backend, s: s.operator in _TANGENT_OPERATORS)
@@ -113,7 +120,7 @@ def check_same_point(backend: Any, scenario: Scenario, family: str = "numpy") ->
     spec, rtol, atol = _setup(backend, scenario, family)
     prep = spec.prepare_for(inputs_for(scenario, family), backend, same_point=True)
     s = inputs_for(scenario, family)
-    doubled = Inputs(s.f, s.x, tuple(2 * t for t in s.tangents or ()), s.contexts, s.y)
+    doubled = Inputs(s.f, s.x, tuple(_affine(t, 2.0) for t in s.tangents or ()), s.contexts, s.y)
     got = spec.call("plain", doubled, backend, prep=prep)[spec.plain_result]
     reference = scenario.res2 if spec.second_order else scenario.res1
     want = tuple(2 * np.asarray(r) for r in reference)
@@ -160,7 +167,7 @@ def check_batch(backend: Any, scenario: Scenario, family: str = "numpy") -> None
     """A batch of tangents gives, in order, what each tangent gives alone."""
     spec, rtol, atol = _setup(backend, scenario, family)
     s = inputs_for(scenario, family)
-    batch = (*s.tangents, *(-1.5 * t for t in s.tangents))
+    batch = (*s.tangents, *(_affine(t, -1.5) for t in s.tangents))
     together = spec.call("plain", Inputs(s.f, s.x, batch, s.contexts, s.y), backend)
     alone = [spec.call("plain", Inputs(s.f, s.x, (t,), s.contexts, s.y), backend) for t in batch]
     i = 2 if spec.second_order else 1
@@ -172,7 +179,8 @@ def check_no_mutation(backend: Any, scenario: Scenario, family: str = "numpy") -
     """No variant mutates x, the tangents or a Constant context."""
     spec, _, _ = _setup(backend, scenario, family)
     s = inputs_for(scenario, family)
-    before = [to_numpy(v) for v in _guarded(s)]
+    # Copies: to_numpy of a numpy array (or a CPU torch tensor) shares its memory.
+    before = [copy.deepcopy(to_numpy(v)) for v in _guarded(s)]
     prep = spec.prepare_for(s, backend)
     for variant in VARIANTS:
         spec.call(variant, s, backend)

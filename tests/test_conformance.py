@@ -1,0 +1,440 @@
+"""The conformance suite (adcore.testing) catches broken backends, and reports as it says.
+
+Each broken backend below is AutoFiniteDiff's pushforward (or Jacobian) with one
+deliberate bug; the suite must fail it on the named check, with a message that
+names the check. ``out=`` and refusing what a backend declares unsupported are
+the core's work, not the backend's, so those two are broken in the operator the
+suite calls instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+import adcore as ad
+from adcore._cli import main
+from adcore.extend import AbstractBackend, AbstractJacobian, AbstractPushforward
+from adcore.testing import (
+    CHECKS,
+    Report,
+    Scenario,
+    _calls,
+    all_scenarios,
+    check_backend,
+    check_differentiation,
+    check_not_supported,
+    default_scenarios,
+    parametrize_with_checks,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+FD = ad.AutoFiniteDiff()
+
+
+# --- broken backends
+
+
+class EditedPushforward(AbstractPushforward):
+    """AutoFiniteDiff's pushforward, its result passed through ``edit(x, ty)``."""
+
+    def __init__(self, inner: AbstractPushforward, edit: Callable[[Any, tuple[Any, ...]], Any]) -> None:
+        self.inner, self.edit = inner, edit
+
+    def value_and_pushforward(self, x: Any, tx: Any, contexts: Any, y: Any = None) -> Any:
+        value, ty = self.inner.value_and_pushforward(x, tx, contexts, y)
+        return value, self.edit(x, ty)
+
+
+@dataclass(frozen=True)
+class _Edited(AbstractBackend):
+    modes: ClassVar[frozenset[str]] = frozenset({"forward"})
+    inplace: ClassVar[bool] = True
+    batched_tangents: ClassVar[bool] = True
+
+    def prepare_pushforward(self, f: Any, x: Any, tx: Any, contexts: Any, *, y: Any = None,
+                            same_point: bool = False) -> AbstractPushforward:
+        inner = FD.prepare_pushforward(f, x, tx, contexts, y=y, same_point=same_point)
+        return EditedPushforward(inner, self.edit)
+
+    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
+        return ty
+
+
+@dataclass(frozen=True)
+class AutoFlippedSign(_Edited):
+    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
+        return tuple(-t for t in ty)
+
+
+@dataclass(frozen=True)
+class AutoMutatesX(_Edited):
+    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
+        if isinstance(x, np.ndarray):
+            x[...] = 0.0
+        return ty
+
+
+@dataclass(frozen=True)
+class AutoAlwaysFloat64(_Edited):
+    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
+        return tuple(np.asarray(t, dtype=np.float64) for t in ty)
+
+
+@dataclass(frozen=True)
+class AutoReversedBatch(_Edited):
+    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
+        return ty[::-1]
+
+
+@dataclass(frozen=True)
+class AutoNoInplace(_Edited):
+    inplace: ClassVar[bool] = False
+
+
+class TransposedJacobian(AbstractJacobian):
+    def __init__(self, inner: AbstractJacobian) -> None:
+        self.inner = inner
+
+    def value_and_jacobian(self, x: Any, contexts: Any, y: Any = None) -> Any:
+        value, jac = self.inner.value_and_jacobian(x, contexts, y)
+        return value, jac.T.copy()
+
+
+@dataclass(frozen=True)
+class AutoTransposedJacobian(_Edited):
+    native: ClassVar[frozenset[str]] = frozenset({"jacobian"})
+
+    def prepare_jacobian(self, f: Any, x: Any, contexts: Any, *, y: Any = None) -> AbstractJacobian:
+        return TransposedJacobian(FD.prepare_jacobian(f, x, contexts, y=y))
+
+
+def failed(report: Report) -> dict[str, list[Any]]:
+    by_check: dict[str, list[Any]] = {}
+    for r in report.failures:
+        by_check.setdefault(r.check, []).append(r)
+    return by_check
+
+
+def fails_on(backend: Any, check: str, scenarios: list[Scenario], message: str) -> Report:
+    """Run the suite; ``check`` must fail on every scenario given, each message matching ``message``."""
+    report = check_differentiation([backend], scenarios)
+    results = [r for r in report.results if r.check == check]
+    assert results, f"{check} did not run on these scenarios"
+    assert {r.status for r in results} == {"failed"}, [(r.scenario, r.status) for r in results]
+    assert all(re.search(message, r.message) for r in results), results[0].message
+    assert f"FAILED {check} | {backend!r} | " in str(report)
+    return report
+
+
+# --- each broken backend is caught by its check
+
+
+def test_a_flipped_sign_fails_check_reference() -> None:
+    report = fails_on(AutoFlippedSign(), "check_reference", default_scenarios(), r"values differ")
+    message = failed(report)["check_reference"][0].message
+    assert re.search(r"got np\.float64\(-?[\d.]+\), expected np\.float64\(-?[\d.]+\)", message)
+
+
+def test_a_transposed_jacobian_fails_check_reference_and_check_result_type() -> None:
+    non_square = [s for s in all_scenarios()
+                  if s.operator == "jacobian" and np.shape(s.res1)[0] != np.shape(s.res1)[1]]
+    assert len(non_square) >= 2
+    fails_on(AutoTransposedJacobian(), "check_reference", non_square,
+             r"jacobian \(plain\): res1: expected shape \((\d+), (\d+)\), got shape \(\2, \1\)")
+    fails_on(AutoTransposedJacobian(), "check_result_type", non_square, r"expected shape")
+
+
+def test_mutating_x_fails_check_no_mutation() -> None:
+    arrays = [s for s in default_scenarios() if isinstance(s.x, np.ndarray)]
+    fails_on(AutoMutatesX(), "check_no_mutation", arrays, r"^\w+: x was mutated$")
+
+
+def test_float64_for_float32_input_fails_check_result_type() -> None:
+    float32 = [s for s in all_scenarios() if np.asarray(s.x).dtype == np.float32]
+    assert float32
+    fails_on(AutoAlwaysFloat64(), "check_result_type", float32,
+             r"expected dtype float32 \(that of x\), got float64")
+    assert not check_differentiation([AutoAlwaysFloat64()], default_scenarios()).failures
+
+
+def test_a_batch_in_the_wrong_order_fails_check_batch() -> None:
+    pushforwards = [s for s in default_scenarios() if s.operator == "pushforward"]
+    fails_on(AutoReversedBatch(), "check_batch", pushforwards,
+             r"pushforward \(batch of \d+ vs one at a time\)\[0\]: .* values differ")
+
+
+def _patch_operators(monkeypatch: pytest.MonkeyPatch,
+                     wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]) -> None:
+    """Replace every operator the suite calls by ``wrap(operator, with_value)``."""
+    for name, spec in _calls.SPECS.items():
+        monkeypatch.setitem(_calls.SPECS, name, dataclasses.replace(
+            spec, plain=wrap(spec.plain, False), with_value=wrap(spec.with_value, True)))
+
+
+@pytest.mark.parametrize("bug", ["returns a new array", "leaves out unfilled"])
+def test_an_operator_ignoring_out_fails_check_out(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
+        def ignoring_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+            result = op(*args, **kwargs)
+            if out is None or bug == "returns a new array":
+                return result
+            return (result[0], out) if with_value else out
+
+        return ignoring_out
+
+    _patch_operators(monkeypatch, wrap)
+    gradients = [s for s in default_scenarios() if s.operator == "gradient"]
+    message = "returned new objects" if bug == "returns a new array" else r"out=\): res1: .* values differ"
+    fails_on(FD, "check_out", gradients, message)
+
+
+def test_numbers_for_what_is_declared_unsupported_fail_check_not_supported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The core refuses in-place functions for AutoNoInplace: make it forget to.
+    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
+        return lambda f, backend, *args, **kwargs: op(f, FD, *args, **kwargs)
+
+    inplace = [s for s in all_scenarios() if s.inplace]
+    assert check_differentiation([AutoNoInplace()], inplace, checks=[check_not_supported])
+    _patch_operators(monkeypatch, wrap)
+    fails_on(AutoNoInplace(), "check_not_supported", inplace,
+             r"returned numbers for what AutoNoInplace\(\) declares unsupported")
+
+
+def test_what_a_backend_declares_unsupported_is_skipped_with_the_reason() -> None:
+    report = check_differentiation([AutoNoInplace()], [s for s in all_scenarios() if s.inplace])
+    skipped = [r for r in report.results if r.status == "skipped"]
+    assert skipped and report
+    assert {r.message for r in skipped} == {"AutoNoInplace() declares no support for in-place functions"}
+    assert {r.status for r in report.results if r.check == "check_not_supported"} == {"passed"}
+
+
+# --- expected failures, check_backend, parametrize_with_checks
+
+
+GRADIENTS = [s for s in default_scenarios() if s.operator == "gradient"][:2]
+
+
+def test_an_expected_failure_that_fails_is_xfailed() -> None:
+    report = check_differentiation([AutoFlippedSign()], GRADIENTS, expected_failed_checks={
+        "check_reference": "sign", "check_prep_reuse": "sign", "check_out": "sign"})
+    assert report and not report.failures
+    assert report.count("xfailed") == 3 * len(GRADIENTS) and report.count("failed") == 0
+
+
+def test_an_expected_failure_that_passes_is_reported() -> None:
+    report = check_differentiation([FD], GRADIENTS, expected_failed_checks={"check_value": "no value"})
+    assert not report
+    assert [r.status for r in report.failures] == ["xpassed"] * len(GRADIENTS)
+    assert report.failures[0].message == "expected to fail (no value) but passed"
+    assert "XPASSED check_value | AutoFiniteDiff() |" in str(report)
+
+
+def test_check_backend_raises_assertion_error_with_the_report() -> None:
+    with pytest.raises(AssertionError) as info:
+        check_backend(AutoFlippedSign(), scenarios=GRADIENTS)
+    text = str(info.value)
+    assert text.startswith("adcore conformance: ") and "failed" in text.splitlines()[0]
+    assert f"FAILED check_reference | AutoFlippedSign() | {GRADIENTS[0].id} | gradient (plain)" in text
+    assert check_backend(FD, scenarios=GRADIENTS).count("passed") > 0
+
+
+def test_parametrize_with_checks_gives_readable_unique_ids_and_xfail_marks() -> None:
+    mark = parametrize_with_checks([FD, AutoFlippedSign()], scenarios=all_scenarios(),
+                                   expected_failed_checks={"check_out": "because"})
+    argnames, params = mark.args
+    assert mark.name == "parametrize" and argnames == "backend, check"
+    ids = [p.id for p in params]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"(AutoFiniteDiff|AutoFlippedSign)\(\)-check_[a-z_]+\[[\w.-]+\]", i)
+               for i in ids), ids[:3]
+    assert "AutoFiniteDiff()-check_reference[" + GRADIENTS[0].id + "]" in ids
+    xfails = [p for p in params if p.marks]
+    assert xfails and all("check_out[" in p.id for p in xfails)
+    assert all(m.kwargs == {"strict": True, "reason": "because"} for p in xfails for m in p.marks)
+
+
+# --- through pytest, in a subprocess
+
+
+def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "ADCORE_"))}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+PLUGIN_TEST_FILE = '''
+from dataclasses import dataclass
+
+import adcore as ad
+from adcore.extend import AbstractBackend
+from adcore.testing import default_scenarios, parametrize_with_checks
+
+FD = ad.AutoFiniteDiff()
+
+
+@dataclass(frozen=True)
+class AutoFlippedSign(AbstractBackend):
+    modes = frozenset({"forward"})
+
+    def prepare_pushforward(self, f, x, tx, contexts, *, y=None, same_point=False):
+        inner = FD.prepare_pushforward(f, x, tx, contexts, y=y, same_point=same_point)
+        return Flipped(inner)
+
+
+class Flipped(ad.extend.AbstractPushforward):
+    def __init__(self, inner):
+        self.inner = inner
+
+    def value_and_pushforward(self, x, tx, contexts, y=None):
+        value, ty = self.inner.value_and_pushforward(x, tx, contexts, y)
+        return value, tuple(-t for t in ty)
+
+
+@parametrize_with_checks(
+    [AutoFlippedSign()],
+    scenarios=[s for s in default_scenarios() if s.operator == "gradient"][:1],
+    expected_failed_checks={"check_reference": "sign", "check_prep_reuse": "sign",
+                            "check_out": "sign", "check_value": "wrongly expected"},
+)
+def test_backend(backend, check):
+    check()
+'''
+
+
+def test_parametrize_with_checks_in_pytest_xfails_and_reports_xpass(tmp_path: Path) -> None:
+    (tmp_path / "test_flipped.py").write_text(PLUGIN_TEST_FILE)
+    done = run_pytest(tmp_path, "-q", "-rfx", "-W", "error")
+    assert done.returncode == 1, done.stdout + done.stderr
+    summary = done.stdout.strip().splitlines()[-1]
+    assert re.match(r"1 failed, \d+ passed, 3 xfailed in ", summary), summary
+    assert re.search(r"^FAILED test_flipped.py::test_backend\[AutoFlippedSign\(\)-check_value\[[\w-]+\]\]",
+                     done.stdout, re.M), done.stdout
+    assert "[XPASS(strict)] wrongly expected" in done.stdout
+    assert "XFAIL test_flipped.py::test_backend[AutoFlippedSign()-check_reference[" in done.stdout
+
+
+def test_entry_point_is_installed() -> None:
+    from importlib.metadata import entry_points
+
+    eps = {ep.name: ep.value for ep in entry_points(group="pytest11")}
+    assert eps.get("adcore") == "adcore.testing._pytest_plugin", (
+        "adcore's pytest11 entry point is not installed here: reinstall adcore (pip install -e .)"
+    )
+
+
+def test_pytest_adcore_backend_runs_the_suite_in_an_empty_folder(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path, "-v", "--adcore-backend=finitediff", "--adcore-scenarios=default")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "adcore conformance suite (default scenarios) on: AutoFiniteDiff()" in done.stdout
+    ids = re.findall(r"^(\S+) PASSED", done.stdout, re.M)
+    n = len(parametrize_with_checks([FD], scenarios=default_scenarios()).args[1])
+    assert len(ids) == n + 1 and n > 100
+    assert ids[0].startswith("adcore/testing/_suite.py::test_conformance[AutoFiniteDiff()-check_")
+    assert ids[-1] == "adcore/testing/_suite.py::test_conformance_generated[AutoFiniteDiff()]"
+
+
+def test_pytest_adcore_backend_selects_with_k_and_fails_on_an_unknown_name(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path, "-q", "--adcore-backend=finitediff", "-k", "check_batch and pullback")
+    assert done.returncode == 0 and re.search(r"\d+ passed, \d+ deselected", done.stdout), done.stdout
+    done = run_pytest(tmp_path, "--adcore-backend=nosuchthing")
+    assert done.returncode == 4
+    assert "--adcore-backend=nosuchthing: No backend named 'nosuchthing'" in done.stderr
+
+
+INERT = '''
+import sys
+
+
+def test_nothing_added(pytestconfig):
+    assert pytestconfig.args == [{cwd!r}]
+    assert "adcore.testing._suite" not in sys.modules
+    assert pytestconfig.getoption("adcore_backends") == []
+'''
+
+HYPOTHESIS = '''
+from hypothesis import given, settings, strategies as st
+
+calls = []
+
+
+@given(st.integers())
+def test_counts(i):
+    calls.append(i)
+
+
+def test_max_examples():
+    assert settings().max_examples == 7
+    assert 0 < len(calls) <= 7
+'''
+
+
+def test_without_its_options_the_plugin_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n')
+    (tmp_path / "test_inert.py").write_text(INERT.format(cwd=str(tmp_path)))
+    done = run_pytest(tmp_path, "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1].startswith("1 passed")
+
+
+def test_adcore_max_examples_loads_a_hypothesis_profile(tmp_path: Path) -> None:
+    (tmp_path / "test_hyp.py").write_text(HYPOTHESIS)
+    done = run_pytest(tmp_path, "-q", "--adcore-max-examples=7")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_pytest(tmp_path, "-q", "--adcore-max-examples=0")
+    assert done.returncode == 4 and "give a positive number" in done.stderr
+
+
+# --- adcore check NAME
+
+
+def test_cli_check_prints_a_table_and_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["check", "finitediff", "--scenarios", "default", "--plain"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 0
+    assert out[0] == "adcore check AutoFiniteDiff(): passed/failed/skipped per operator and check"
+    header = out[1].split()
+    assert header == ["operator", *(c.__name__.removeprefix("check_") for c in CHECKS)]
+    rows = {line.split()[0]: line.split()[1:] for line in out[2:-1]}
+    assert set(rows) == {s.operator for s in default_scenarios()}
+    assert all(re.fullmatch(r"\d+/0/0|-", cell) for row in rows.values() for cell in row)
+    n = len(check_differentiation([FD], default_scenarios()).results)
+    assert out[-1] == f"{n} passed, 0 failed, 0 skipped"
+
+
+def test_cli_check_lists_failures_and_exits_1(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(ad, "backend", lambda name: AutoFlippedSign())
+    status = main(["check", "flipped", "--scenarios", "default", "--plain"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert re.search(r"^FAILED check_reference \[[\w-]+\]: \w+ \(plain\): res1: ", out, re.M)
+    assert re.search(r"^\d+ passed, \d+ failed, 0 skipped$", out, re.M)
+
+
+def test_cli_check_of_an_unknown_backend_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "nosuchthing"]) == 2
+    assert "No backend named 'nosuchthing'" in capsys.readouterr().err
+
+
+# --- docs
+
+
+def test_the_docs_list_exactly_the_checks_with_their_docstrings() -> None:
+    text = (ROOT / "docs" / "conformance.md").read_text()
+    listed = re.findall(r"^- `(check_\w+)`: (.*)$", text, re.M)
+    assert [name for name, _ in listed] == [c.__name__ for c in CHECKS]
+    for (_, line), check in zip(listed, CHECKS):
+        assert line == (check.__doc__ or "").strip().splitlines()[0].replace("``", "`")

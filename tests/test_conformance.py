@@ -438,3 +438,17 @@ def test_the_docs_list_exactly_the_checks_with_their_docstrings() -> None:
     assert [name for name, _ in listed] == [c.__name__ for c in CHECKS]
     for (_, line), check in zip(listed, CHECKS):
         assert line == (check.__doc__ or "").strip().splitlines()[0].replace("``", "`")
+
+
+def test_call_counts_are_reported():
+    from adcore.testing import default_scenarios
+
+    scenarios = [s for s in default_scenarios() if s.operator == "gradient"][:2]
+    report = check_differentiation([ad.AutoFiniteDiff(method="forward")], scenarios,
+                                   correctness=False, call_count=True)
+    assert not report.results
+    assert [c.scenario for c in report.calls] == [s.id for s in scenarios]
+    for c, s in zip(report.calls, scenarios):
+        # forward differences: f(x) and one evaluation per coordinate
+        assert c.call == c.value_call == np.size(s.x) + 1
+    assert "calls to f (prepare / call / value_and_* call)" in str(report)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._checks import check_value as check_value
     from ._compare import CheckFailure as CheckFailure
     from ._compare import SkipCheck as SkipCheck
+    from ._counts import CallCount as CallCount
     from ._runner import CheckResult as CheckResult
     from ._runner import Report as Report
     from ._runner import check_backend as check_backend
@@ -65,6 +66,7 @@ _LAZY = {
     "check_value": "._checks",
     "CheckFailure": "._compare",
     "SkipCheck": "._compare",
+    "CallCount": "._counts",
     "CheckResult": "._runner",
     "Report": "._runner",
     "check_backend": "._runner",
@@ -83,6 +85,7 @@ _LAZY = {
 
 __all__ = [
     "CHECKS",
+    "CallCount",
     "CheckFailure",
     "CheckResult",
     "Report",

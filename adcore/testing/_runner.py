@@ -10,9 +10,10 @@ from typing import Any
 
 from ._checks import CHECKS
 from ._compare import CheckFailure, SkipCheck
+from ._counts import CallCount, count_calls
 from ._scenario import Scenario
 
-__all__ = ["BoundCheck", "CheckResult", "Report", "check_backend", "check_differentiation",
+__all__ = ["BoundCheck", "CallCount", "CheckResult", "Report", "check_backend", "check_differentiation",
            "generate_checks", "parametrize_with_checks"]
 
 
@@ -57,6 +58,8 @@ class Report:
     """What ``check_differentiation`` found; ``bool(report)`` is True when nothing failed."""
 
     results: list[CheckResult] = field(default_factory=list)
+    #: With ``call_count=True``: the calls to ``f`` per backend and scenario.
+    calls: list[CallCount] = field(default_factory=list)
 
     @property
     def failures(self) -> list[CheckResult]:
@@ -77,6 +80,10 @@ class Report:
         lines = [f"adcore conformance: {counts or 'no checks'}"]
         for r in self.failures:
             lines.append(f"{r.status.upper()} {r.check} | {r.backend} | {r.scenario} | {r.message}")
+        if self.calls:
+            lines.append("calls to f (prepare / call / value_and_* call):")
+            lines.extend(f"  {c.backend} | {c.scenario}: {c.prepare} / {c.call} / {c.value_call}"
+                         for c in self.calls)
         return "\n".join(lines)
 
 
@@ -121,20 +128,45 @@ def _run(bound: BoundCheck, expected: Mapping[str, str]) -> CheckResult:
 
 def check_differentiation(
     backends: Iterable[Any], scenarios: Sequence[Scenario] | None = None, *,
+    correctness: bool = True, call_count: bool = False,
     checks: Iterable[Callable[..., Any]] | None = None,
     expected_failed_checks: Mapping[str, str] | None = None,
 ) -> Report:
-    """check_differentiation(backends, scenarios=None, *, checks=None,
-    expected_failed_checks=None) -> Report
+    """check_differentiation(backends, scenarios=None, *, correctness=True, call_count=False,
+    checks=None, expected_failed_checks=None) -> Report
 
-    Run the checks on each backend and scenario (the default scenarios when
-    None) and report every result; failures name the backend, scenario,
-    operator, variant and the numbers that differ.
+    Run the checks on each backend and scenario (all scenario families but the
+    sparse one when None) and report every result; failures name the backend,
+    scenario, operator, variant and the numbers that differ. With
+    ``call_count=True`` the report also counts the calls to ``f`` that each
+    operator and its preparation make.
+
+    >>> import numpy as np, adcore as ad
+    >>> from adcore.testing import Scenario, check_differentiation
+    >>> def f(x):
+    ...     xp = ad.array_namespace(x)
+    ...     return xp.sum(xp.sin(x))
+    >>> x = np.array([0.0, 1.0])
+    >>> report = check_differentiation([ad.AutoFiniteDiff()],
+    ...                                [Scenario("gradient", f, x, res1=np.cos(x))], call_count=True)
+    >>> bool(report), report.calls[0].call
+    (True, 5)
     """
+    backends = list(backends)
+    if scenarios is None:
+        from ._scenarios import all_scenarios
+
+        scenarios = all_scenarios()
     expected = dict(expected_failed_checks or {})
     report = Report()
-    for bound in generate_checks(list(backends), scenarios, checks):
-        report.results.append(_run(bound, expected))
+    if correctness:
+        for bound in generate_checks(backends, scenarios, checks):
+            report.results.append(_run(bound, expected))
+    if call_count:
+        for backend in backends:
+            report.calls.extend(count_calls(backend, s) for s in scenarios
+                                if not (s.inplace and not backend.inplace)
+                                and not (s.contexts and not backend.contexts))
     return report
 
 

@@ -1,14 +1,27 @@
-"""Test sessions: `nox` runs the default ones, as CI does (`bash .ci/run`)."""
+"""Test sessions: `nox` runs the default ones, as CI does (`bash .ci/run`).
+
+- `lint`: ruff on the whole repository;
+- `tests`: the core's tests, docstring and documentation examples (numpy only);
+- `plugin(<engine>)`: one per directory under plugins/, installing that plugin
+  alone with the core and running its tests (the real engine, never a mock);
+- `bench` (not run by default): the benchmarks, with the targets they check.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
-CONSTRAINTS = ("-c", "constraints.txt")
+ROOT = Path(__file__).parent
+CONSTRAINTS = ("-c", str(ROOT / "constraints.txt"))
+PLUGINS = sorted(p.name.removeprefix("adcore-") for p in (ROOT / "plugins").glob("adcore-*")
+                 if (p / "pyproject.toml").exists())
+
+nox.options.sessions = ["lint", "tests", *(f"plugin({name})" for name in PLUGINS)]
 
 
 @nox.session
@@ -25,10 +38,18 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "--doctest-modules", "adcore", "tests", *session.posargs)
 
 
+@nox.session(name="plugin")
+@nox.parametrize("name", PLUGINS, ids=PLUGINS)
+def plugin(session: nox.Session, name: str) -> None:
+    """One plugin, installed alone with the core, and its tests."""
+    path = f"plugins/adcore-{name}"
+    session.install("-e", ".[testing]", "-e", f"{path}[test]", *CONSTRAINTS)
+    session.run("pytest", path, *session.posargs)
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
     """The core's benchmarks, with the targets they check."""
-    session.install("-e", ".[testing,sparse]", *CONSTRAINTS)
-    session.run("python", "benchmarks/overhead.py", "--check")
-    session.run("python", "benchmarks/finitediff.py", "--check")
-    session.run("python", "benchmarks/import_time.py", "--check")
+    session.install("-e", ".[testing,sparse]", "scipy", *CONSTRAINTS)
+    for script in ("overhead.py", "finitediff.py", "import_time.py"):
+        session.run("python", f"benchmarks/{script}", "--check")

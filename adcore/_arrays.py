@@ -93,6 +93,10 @@ def copy_into(out: Any, value: Any, what: str = "out") -> Any:
     Raises a ``ValueError`` that says what differs when the buffer does not fit,
     and a ``TypeError`` for an immutable array family (JAX, TensorFlow).
     """
+    if type(value).__module__.startswith("scipy.sparse"):  # adcore.sparse's results
+        from .sparse._decompression import copy_sparse
+
+        return copy_sparse(out, value, what)
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
         raise ValueError(

@@ -61,10 +61,18 @@ def validate(
             raise NotSupportedError(
                 f"{operator}: {backend!r} does not support in-place functions f(y, x) (`y=` "
                 "was given). Use an out-of-place f(x), or a backend where "
-                "adcore.check_inplace(backend) is True, such as adcore.AutoFiniteDiff()."
+                f"adcore.check_inplace(backend) is True (installed: {_inplace_backends()}); "
+                f"in-place functions work with {', '.join(INPLACE_OPERATORS)}."
             )
     if tangents is not None:
         _validate_tangents(operator, x, tangents, tangents_like_x)
+
+
+def _inplace_backends() -> str:
+    from .._plugins import available_backends
+
+    names = [b.name for b in available_backends() if b.error is None and b.capabilities["inplace"]]
+    return ", ".join(names) or "none"
 
 
 def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> None:
@@ -100,7 +108,9 @@ def make_prep(
     strict: bool = True,
     same_point: bool = False,
 ) -> Prep:
-    return Prep(
+    # An executor may ask for a richer prep (adcore.sparse's exposes the pattern and colors).
+    cls = getattr(executor, "prep_class", Prep)
+    return cls(
         operator, f, backend, executor, x, contexts, tangents, y, strict=strict, same_point=same_point
     )
 

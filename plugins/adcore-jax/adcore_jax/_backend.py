@@ -1,0 +1,153 @@
+"""The ``AutoJAX`` backend object: its options and its preparations.
+
+Importing this module does not import JAX: ``adcore`` registers the class when
+its plugins load, and JAX is imported by the first preparation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, final
+
+from adcore.extend import NATIVE_OPERATORS, AbstractBackend
+
+if TYPE_CHECKING:
+    from adcore.extend import (
+        AbstractDerivative,
+        AbstractGradient,
+        AbstractHessian,
+        AbstractHVP,
+        AbstractJacobian,
+        AbstractPullback,
+        AbstractPushforward,
+        AbstractSecondDerivative,
+    )
+
+    from ._engine import Setup
+
+__all__ = ["AutoJAX"]
+
+Contexts = tuple[Any, ...]
+_MODES = (None, "forward", "reverse")
+
+
+@final
+@dataclass(frozen=True, repr=False)
+class AutoJAX(AbstractBackend):
+    """AutoJAX(mode=None, jit=True): differentiation with JAX.
+
+    Args:
+        mode: ``None`` picks per operator (``jax.grad`` for gradients, ``jax.jacfwd``
+            or ``jax.jacrev`` for a Jacobian by the sizes of ``x`` and ``f(x)``,
+            forward over reverse for hvps and Hessians); ``"forward"`` or
+            ``"reverse"`` imposes the outermost differentiation's mode.
+        jit: compile each prepared operator with ``jax.jit`` (one compilation per
+            function and signature, shared by every preparation); ``False`` runs
+            JAX's transformations eagerly, for functions that ``jax.jit`` cannot trace.
+
+    float64 numpy inputs are differentiated in float64 (JAX's 64-bit mode is on
+    during adcore's calls only); numpy in gives numpy out, ``jax.Array`` in gives
+    ``jax.Array`` out, on the device of ``x``.
+
+    >>> import numpy as np, adcore as ad
+    >>> ad.gradient(lambda x: (x ** 2).sum(), ad.AutoJAX(), np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+
+    mode: str | None = None
+    jit: bool = True
+
+    name: ClassVar[str] = "jax"
+    distribution: ClassVar[str] = "adcore-jax"
+    modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
+    native: ClassVar[frozenset[str]] = frozenset(NATIVE_OPERATORS)
+    inplace: ClassVar[bool] = False
+    contexts: ClassVar[bool] = True
+    batched_tangents: ClassVar[bool] = True
+    array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "jax"})
+
+    def __post_init__(self) -> None:
+        if self.mode not in _MODES:
+            raise ValueError(
+                f"AutoJAX(mode={self.mode!r}): mode must be None (chosen per operator), "
+                "'forward' or 'reverse'."
+            )
+        if not isinstance(self.jit, bool):
+            raise TypeError(f"AutoJAX(jit={self.jit!r}): jit must be True or False.")
+
+    def __repr__(self) -> str:
+        args = [] if self.mode is None else [f"mode={self.mode!r}"]
+        if not self.jit:
+            args.append("jit=False")
+        return f"AutoJAX({', '.join(args)})"
+
+    def available(self) -> bool:
+        try:
+            import jax  # noqa: F401
+        except Exception:
+            return False
+        return True
+
+    def synchronize(self, result: Any) -> Any:
+        import jax
+
+        return jax.block_until_ready(result)
+
+    def _setup(self, f: Callable[..., Any], x: Any, contexts: Contexts, tangents: Any = ()) -> Setup:
+        from ._engine import Setup
+
+        return Setup(self, f, x, contexts, tangents)
+
+    # --- primitives
+
+    def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts,
+                            *, y: Any = None, same_point: bool = False) -> AbstractPushforward:
+        from ._primitives import LinearizedPushforward, Pushforward
+
+        s = self._setup(f, x, contexts, tx)
+        return LinearizedPushforward(s, x) if same_point else Pushforward(s)
+
+    def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: tuple[Any, ...], contexts: Contexts,
+                         *, y: Any = None, same_point: bool = False) -> AbstractPullback:
+        from ._primitives import LinearizedPullback, Pullback
+
+        s = self._setup(f, x, contexts, ty)
+        return LinearizedPullback(s, x) if same_point else Pullback(s)
+
+    # --- native operators
+
+    def prepare_derivative(self, f: Callable[..., Any], x: Any, contexts: Contexts, *,
+                           y: Any = None) -> AbstractDerivative:
+        from ._first_order import Derivative
+
+        return Derivative(self._setup(f, x, contexts))
+
+    def prepare_gradient(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractGradient:
+        from ._first_order import Gradient
+
+        return Gradient(self._setup(f, x, contexts))
+
+    def prepare_jacobian(self, f: Callable[..., Any], x: Any, contexts: Contexts, *,
+                         y: Any = None) -> AbstractJacobian:
+        from ._first_order import Jacobian
+
+        return Jacobian(self._setup(f, x, contexts))
+
+    def prepare_second_derivative(self, f: Callable[..., Any], x: Any,
+                                  contexts: Contexts) -> AbstractSecondDerivative:
+        from ._second_order import SecondDerivative
+
+        return SecondDerivative(self._setup(f, x, contexts))
+
+    def prepare_hvp(self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts, *,
+                    same_point: bool = False) -> AbstractHVP:
+        from ._second_order import HVP, LinearizedHVP
+
+        s = self._setup(f, x, contexts, tx)
+        return LinearizedHVP(s, x) if same_point else HVP(s)
+
+    def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
+        from ._second_order import Hessian
+
+        return Hessian(self._setup(f, x, contexts))

@@ -1,0 +1,159 @@
+"""Preparation: which engine serves, the classic autograd fallback, in-place functions, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from adcore_torch import AutoTorch
+
+import adcore as ad
+from adcore.testing import Scenario, all_scenarios
+
+
+def prepare_in_torch(s: Scenario, backend: Any) -> Any:
+    """``adcore.prepare_<operator>`` for the scenario, its arrays as tensors."""
+    conv = lambda v: torch.asarray(v.copy()) if isinstance(v, np.ndarray) else v
+    args = [conv(s.x)]
+    if s.tangents is not None:
+        args.append(tuple(map(conv, s.tangents)))
+    args += [type(c)(conv(c.value)) for c in s.contexts]
+    kwargs = {} if s.y is None else {"y": conv(s.y)}
+    return getattr(ad, f"prepare_{s.operator}")(s.f, backend, *args, **kwargs)
+
+
+def engine_of(prep: Any) -> str:
+    executor = prep.executor
+    inner = getattr(executor, "pushforward", None)  # derivative: the core's, over our pushforward
+    return getattr(executor, "engine", None) or inner.engine
+
+
+@pytest.mark.parametrize("backend", [AutoTorch(), AutoTorch(mode="reverse")], ids=repr)
+def test_the_suite_runs_on_torch_func(backend: Any) -> None:
+    """No scenario of the suite falls back silently: torch.func serves them all, but the
+    gradient, which is classic autograd by design (it is the faster)."""
+    for s in all_scenarios():
+        prep = prepare_in_torch(s, backend)
+        want = "classic autograd" if s.operator == "gradient" else "torch.func"
+        assert engine_of(prep) == want, s.id
+
+
+class Cube(torch.autograd.Function):
+    """An autograd.Function in the old style (no setup_context): torch.func refuses it."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        return 3 * x**2 * g
+
+
+def test_classic_autograd_where_torch_func_cannot_trace() -> None:
+    def vec(x: Any) -> Any:
+        return Cube.apply(x) * x[0]
+
+    def sca(x: Any) -> Any:
+        return Cube.apply(x).sum()
+
+    x = np.array([0.5, -1.0, 2.0])
+    J = np.diag(3 * x**2 * x[0]) + np.outer(x**3, [1.0, 0.0, 0.0])
+    b = AutoTorch()
+    for prep in (ad.prepare_jacobian(vec, b, x), ad.prepare_hessian(sca, b, x),
+                 ad.prepare_pushforward(vec, b, x, (x,)), ad.prepare_second_derivative(sca, b, 0.5)):
+        assert engine_of(prep) == "classic autograd"
+    assert np.allclose(ad.jacobian(vec, b, x), J)
+    assert np.allclose(ad.jacobian(vec, AutoTorch(mode="forward"), x), J)
+    t = np.array([1.0, 0.5, -2.0])
+    assert np.allclose(ad.pushforward(vec, b, x, (t, 2 * t))[1], J @ (2 * t))
+    assert np.allclose(ad.pullback(vec, b, x, (t,))[0], t @ J)
+    assert np.allclose(ad.hessian(sca, b, x), np.diag(6 * x))
+    assert np.allclose(ad.hvp(sca, b, x, (t,))[0], 6 * x * t)
+    assert ad.second_derivative(sca, b, 0.5) == pytest.approx(3.0)
+    assert ad.derivative(sca, b, 0.5) == pytest.approx(0.75)
+
+
+def test_inplace_functions() -> None:
+    def f(y: Any, x: Any) -> None:
+        y[0] = torch.sin(x[0]) * x[1]
+        y[1:] = x[1:] ** 2
+
+    x = torch.tensor([0.3, -0.5, 0.8], dtype=torch.float64)
+    J = torch.tensor([[np.cos(0.3) * -0.5, np.sin(0.3), 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.6]],
+                     dtype=torch.float64)
+    y = torch.zeros(3, dtype=torch.float64)
+    value, jac = ad.value_and_jacobian(f, AutoTorch(), x, y=y)
+    assert value is y and torch.allclose(jac, J) and torch.allclose(y[1:], x[1:] ** 2)
+    yn = np.zeros(3)
+    (ty,) = ad.pushforward(f, AutoTorch(), x.numpy(), (np.ones(3),), y=yn)
+    assert np.allclose(ty, J.sum(1).numpy()) and np.allclose(yn[1:], x.numpy()[1:] ** 2)
+
+
+def test_untraceable_inplace_function_is_not_supported() -> None:
+    def f(y: Any, x: Any) -> None:
+        y[...] = torch.from_numpy(np.sin(x.numpy()))  # a detour through numpy cuts the graph
+
+    with pytest.raises(ad.NotSupportedError, match=r"in-place function f\(y, x\).*torch operations"):
+        ad.jacobian(f, AutoTorch(), np.ones(3), y=np.zeros(3))
+
+
+def test_errors_say_what_is_wrong() -> None:
+    with pytest.raises(ValueError, match="needs a scalar function"):
+        ad.gradient(lambda x: x * 2, AutoTorch(), np.ones(3))
+    with pytest.raises(ValueError, match="needs a scalar function"):
+        ad.hessian(lambda x: x * 2, AutoTorch(), np.ones(3))
+    with pytest.raises(TypeError, match="floating-point x"):
+        ad.gradient(lambda x: (x * 2).sum(), AutoTorch(), np.arange(3))
+    with pytest.raises(ValueError, match="cotangent 0 must be shaped like f"):
+        ad.pullback(lambda x: x * 2, AutoTorch(), np.ones(3), (np.ones(2),))
+    with pytest.raises(ZeroDivisionError):  # f's own bug, as it is
+        ad.jacobian(lambda x: x / 0 if 1 / 0 else x, AutoTorch(), np.ones(3))
+
+
+def test_contexts_of_other_families_and_caches() -> None:
+    a = np.array([1.0, -2.0, 0.5])
+
+    def f(x: Any, a: Any, cache: Any) -> Any:
+        cache[...] = a * torch.sin(x)
+        return (cache * x).sum()
+
+    x = torch.tensor([0.3, -0.5, 0.8], dtype=torch.float64)
+    cache = torch.zeros(3, dtype=torch.float64)
+    want = a * (np.cos(x.numpy()) * x.numpy() + np.sin(x.numpy()))
+    for b in (AutoTorch(), AutoTorch(mode="reverse")):
+        g = ad.gradient(f, b, x, ad.Constant(a), ad.Cache(cache))
+        assert torch.allclose(g, torch.from_numpy(want))
+        (hv,) = ad.hvp(f, b, x, (torch.ones(3, dtype=torch.float64),), ad.Constant(a), ad.Cache(cache))
+        assert hv.shape == (3,) and not cache.requires_grad and cache.grad_fn is None
+
+
+@pytest.mark.parametrize("outer", [AutoTorch(), ad.AutoFiniteDiff()], ids=repr)
+def test_nested_in_second_order(outer: Any) -> None:
+    """The executors work on the tensors of an outer torch.func transform, too."""
+    b = ad.SecondOrder(outer, AutoTorch())
+    x = np.array([0.3, -0.5, 0.8])
+    f = lambda x: (ad.array_namespace(x).sin(x) * x).sum()
+    H = np.diag(2 * np.cos(x) - x * np.sin(x))
+    tol = 1e-10 if isinstance(outer, AutoTorch) else 1e-5
+    assert np.allclose(ad.hessian(f, b, x), H, atol=tol)
+    assert np.allclose(ad.hvp(f, b, x, (np.ones(3),))[0], H.sum(1), atol=tol)
+    assert ad.second_derivative(lambda x: x**3, b, 0.5) == pytest.approx(3.0, abs=tol)
+
+
+def test_no_silent_zero_when_classic_autograd_records_a_nested_call() -> None:
+    """Results carry no graph: classic autograd cannot differentiate through an adcore call,
+    and says so rather than return zeros (torch.func can, as above)."""
+
+    def cube_sum(x: Any) -> Any:
+        return Cube.apply(x).sum()
+
+    x = np.array([0.5, -1.0])
+    with pytest.raises(ad.NotSupportedError, match="classic autograd"):
+        ad.jacobian(lambda x: ad.gradient(cube_sum, AutoTorch(), x), AutoTorch(), x)
+    with pytest.raises(ad.NotSupportedError, match="classic autograd"):
+        ad.hessian(cube_sum, ad.SecondOrder(AutoTorch(), AutoTorch()), x)

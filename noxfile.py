@@ -4,6 +4,7 @@
 - `tests`: the core's tests, docstring and documentation examples (numpy only);
 - `plugin(<engine>)`: one per directory under plugins/, installing that plugin
   alone with the core and running its tests (the real engine, never a mock);
+- `docs`: the documentation site, built with warnings as errors;
 - `bench` (not run by default): the benchmarks, with the targets they check.
 """
 
@@ -21,7 +22,7 @@ CONSTRAINTS = ("-c", str(ROOT / "constraints.txt"))
 PLUGINS = sorted(p.name.removeprefix("adcore-") for p in (ROOT / "plugins").glob("adcore-*")
                  if (p / "pyproject.toml").exists())
 
-nox.options.sessions = ["lint", "tests", *(f"plugin({name})" for name in PLUGINS)]
+nox.options.sessions = ["lint", "tests", *(f"plugin({name})" for name in PLUGINS), "docs"]
 
 
 @nox.session
@@ -34,7 +35,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The core's tests, docstring examples and documentation examples: numpy only."""
-    session.install("-e", ".[testing,sparse]", *CONSTRAINTS)
+    session.install("-e", ".[testing,sparse,bench]", *CONSTRAINTS)
     session.run("pytest", "--doctest-modules", "adcore", "tests", *session.posargs)
 
 
@@ -45,6 +46,19 @@ def plugin(session: nox.Session, name: str) -> None:
     path = f"plugins/adcore-{name}"
     session.install("-e", ".[testing]", "-e", f"{path}[test]", *CONSTRAINTS)
     session.run("pytest", path, *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, strictly: a warning (a broken link, a docstring that does not
+    parse, a stale capability table) fails the build. The capability table is generated from
+    what the installed backends declare, so every plugin is installed, without its engine:
+    plugins import their engine only when a backend is used."""
+    session.install("-e", ".[docs]", *CONSTRAINTS)
+    if PLUGINS:
+        session.install("--no-deps", *(arg for name in PLUGINS for arg in ("-e", f"plugins/adcore-{name}")))
+    session.run("mkdocs", "build", "--strict", "--site-dir", session.create_tmp() + "/site",
+                env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session

@@ -67,6 +67,20 @@ class AbstractBackend:
         """Whether the engine behind this backend imports and works here."""
         return True
 
+    def synchronize(self, result: Any) -> Any:
+        """synchronize(result) -> result: return once the engine has finished computing ``result``.
+
+        ``result`` is what an operator returned: an array, or a tuple of arrays
+        (and None). Engines that dispatch work asynchronously return arrays
+        whose numbers may not exist yet; benchmarks (``adcore bench``,
+        ``adcore.testing.benchmark_differentiation``) call this after every
+        timed call so that the engine's work is timed to its end. Override it
+        where the engine is asynchronous: ``jax.block_until_ready(result)``, or
+        ``torch.cuda.synchronize()`` for results on a GPU. The default does
+        nothing, right for numpy and other synchronous engines.
+        """
+        return result
+
     # --- primitives
 
     def prepare_pushforward(

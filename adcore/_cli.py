@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     # --- backends
     p = commands.add_parser("backends", help="installed backends, capabilities, load errors")
     p.add_argument("--plain", action="store_true", help="plain text even if rich is installed")
+    p.add_argument("--markdown", action="store_true",
+                   help="the capability table in Markdown, for a README or the docs")
     p.set_defaults(func=_backends)
 
     # --- demo
@@ -58,10 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_check)
 
     # --- bench
-    p = commands.add_parser("bench", help="benchmark table with a progress bar")
-    p.add_argument("--backend", action="append", dest="backends", metavar="NAME")
-    p.add_argument("--csv", metavar="FILE")
-    p.add_argument("--plot", metavar="FILE")
+    p = commands.add_parser("bench", help="benchmark table with a progress bar",
+                            description="Time backends on one scenario per operator, "
+                            "prepared and unprepared, and count the calls to f.")
+    p.add_argument("--backend", action="append", dest="backends", metavar="NAME",
+                   help="a backend to time (repeat for several; default: every installed one)")
+    p.add_argument("--scenario", action="append", dest="scenarios", metavar="TEXT",
+                   help="only scenarios whose name contains TEXT (repeatable)")
+    p.add_argument("--operator", action="append", dest="operators", metavar="NAME",
+                   help="only this operator, e.g. gradient or value_and_gradient (repeatable)")
+    p.add_argument("--csv", metavar="FILE", help="write every row to FILE as CSV")
+    p.add_argument("--plot", metavar="FILE",
+                   help="draw a figure comparing backends per operator (needs matplotlib)")
+    p.add_argument("--min-time", type=float, default=0.05, metavar="SECONDS",
+                   help="the least time one sample lasts (default: 0.05)")
+    p.add_argument("--samples", type=int, default=7, metavar="N",
+                   help="samples per timing; the table shows their median (default: 7)")
+    p.add_argument("--plain", action="store_true", help="plain text even if rich is installed")
     p.set_defaults(func=_bench)
     return parser
 
@@ -92,10 +107,42 @@ def _rows() -> list[tuple[str, ...]]:
 
 
 def _backends(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(_markdown())
+        return 0
     rows = _rows()
     if args.plain or not _print_rich(rows):
         _print_plain([_COLUMNS, *rows])
     return 0
+
+
+_MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-place f",
+             "contexts", "batched tangents", "array families")
+
+
+def _markdown() -> str:
+    """The capability table of the installed backends, as their classes declare it."""
+    from ._plugins import available_backends
+
+    lines = ["| " + " | ".join(_MARKDOWN) + " |", "|" + "---|" * len(_MARKDOWN)]
+    for info in available_backends():
+        if info.error is not None or info.cls is None:
+            continue
+        caps = info.capabilities
+        cells = (f"`{info.cls.__name__}` (`{info.name}`)", info.distribution,
+                 ", ".join(caps["modes"]), ", ".join(caps["native"]) or "-",
+                 *("yes" if caps[key] else "no" for key in ("inplace", "contexts", "batched_tangents")),
+                 ", ".join(caps["array_families"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _console(*, stderr: bool = False) -> Any:
+    """A rich console; a pipe's gets a wide page, since rich would squeeze it into 80 columns."""
+    from rich.console import Console
+
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=160)
 
 
 def _print_plain(table: list[tuple[str, ...]]) -> None:
@@ -106,15 +153,19 @@ def _print_plain(table: list[tuple[str, ...]]) -> None:
 
 def _print_rich(rows: list[tuple[str, ...]]) -> bool:
     try:
-        from rich.console import Console
+        from rich import box
         from rich.table import Table
         from rich.text import Text
     except ImportError:
         return False
-    table = Table(*_COLUMNS, title="adcore backends")
+    table = Table(title="adcore backends", box=box.SIMPLE_HEAVY)
+    for column in _COLUMNS:
+        # Lists and errors wrap (between words, so a narrow terminal shows whole names).
+        table.add_column(column.replace(" ", "\n"), no_wrap=column in ("name", "version", "inplace"),
+                         min_width=18 if column == "native" else None)
     for row in rows:
         table.add_row(*map(Text, row[:-1]), Text(row[-1], style="red"))
-    Console().print(table)
+    _console().print(table)
     return True
 
 
@@ -181,53 +232,67 @@ def _check_rows(report: Any) -> list[tuple[str, ...]]:
 def _print_rich_checks(rows: list[tuple[str, ...]], title: str) -> bool:
     try:
         from rich import box
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
     except ImportError:
         return False
-    # Two-line headers ("prep\nreuse") keep the twelve check columns within ~130 characters.
-    table = Table(title=title, caption="passed/failed/skipped", box=box.SIMPLE_HEAVY,
-                  collapse_padding=True, pad_edge=False)
-    for header in rows[0]:
-        table.add_column(header.replace("_", "\n"), no_wrap=True)
-    for row in rows[1:]:
-        cells = [Text(row[0])]
-        for cell in row[1:]:
-            failed = cell != "-" and cell.split("/")[1] != "0"
-            cells.append(Text(cell, style="red" if failed else "green" if cell != "-" else "dim"))
-        table.add_row(*cells)
-    console = Console()
-    if not console.is_terminal:  # rich would squeeze a pipe's output into 80 columns
-        console = Console(width=140)
-    console.print(table)
+    # Checks down, operators across, a short cell each: narrow enough for a 100-column terminal.
+    operators = [row[0] for row in rows[1:]]
+    table = Table(title=title, box=box.SIMPLE_HEAVY, caption="passed; [red]✗ failed[/]; "
+                  "[yellow]s skipped[/]; [dim]· not applicable[/]", pad_edge=False,
+                  collapse_padding=True)
+    table.add_column("check", no_wrap=True)
+    for operator in operators:
+        table.add_column(operator.replace("_", "\n"), justify="right", no_wrap=True)
+    for i, check in enumerate(rows[0][1:], start=1):
+        cells = []
+        for row in rows[1:]:
+            if row[i] == "-":
+                cells.append(Text("·", style="dim"))
+                continue
+            passed, failed, skipped = row[i].split("/")
+            cell = Text(passed, style="green" if failed == "0" else "")
+            if failed != "0":
+                cell.append(f" ✗{failed}", style="bold red")
+            if skipped != "0":
+                cell.append(f" s{skipped}", style="yellow")
+            cells.append(cell)
+        table.add_row(check, *cells)
+    _console().print(table)
     return True
 
 
-def _progress(items: list[Any], what: str, *, plain: bool) -> Any:
-    """Yield ``items``, showing how far along on stderr (rich's bar where available)."""
+def _progress(items: list[Any], what: str, *, plain: bool, unit: str = "scenarios",
+              describe: Any = None) -> Any:
+    """Yield ``items``, showing how far along on stderr (rich's bar where available);
+    ``describe(item)``, if given, names the item under way."""
     if not plain:
         try:
-            from rich.progress import track
+            from rich import progress as rp
         except ImportError:
             pass
         else:
-            from rich.console import Console
-
-            yield from track(items, description=what, console=Console(stderr=True), transient=True)
+            columns = (rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
+                       rp.TimeElapsedColumn(), rp.TextColumn("[dim]{task.fields[item]}"))
+            with rp.Progress(*columns, console=_console(stderr=True), transient=True) as progress:
+                task = progress.add_task(what, total=len(items), item="")
+                for item in items:
+                    progress.update(task, item=describe(item) if describe else "")
+                    yield item
+                    progress.advance(task)
             return
     tty = sys.stderr.isatty()
     for i, item in enumerate(items):
         if tty:
-            print(f"\r{what}: {i}/{len(items)} scenarios", end="", file=sys.stderr, flush=True)
+            print(f"\r{what}: {i}/{len(items)} {unit}", end="", file=sys.stderr, flush=True)
         yield item
-    print(f"\r{what}: {len(items)}/{len(items)} scenarios", file=sys.stderr, flush=True)
-
+    print(f"\r{what}: {len(items)}/{len(items)} {unit}", file=sys.stderr, flush=True)
 
 
 # --- bench
 
 
 def _bench(args: argparse.Namespace) -> int:
-    print("adcore bench: not yet implemented", file=sys.stderr)
-    return 2
+    from ._bench import run_bench
+
+    return run_bench(args)

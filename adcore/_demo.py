@@ -33,17 +33,18 @@ def run_demo(backend_name: str = "finitediff", stream: TextIO | None = None) -> 
     say(f"backend = {backend!r}\n")
 
     grad = ad.gradient(_f, backend, x)
-    plain = measure(lambda: ad.gradient(_f, backend, x))
+    plain = measure(lambda: ad.gradient(_f, backend, x), sync=backend.synchronize)
     say(f"ad.gradient(f, backend, x)\n  -> {np.round(grad, 6)!r}   [{plain}]\n")
 
     buffer = np.empty_like(x)
     ad.gradient(_f, backend, x, out=buffer)
-    filled = measure(lambda: ad.gradient(_f, backend, x, out=buffer))
+    filled = measure(lambda: ad.gradient(_f, backend, x, out=buffer), sync=backend.synchronize)
     say(f"grad = np.empty_like(x); ad.gradient(f, backend, x, out=grad)\n"
         f"  -> fills grad with {np.round(buffer, 6)!r}   [{filled}]\n")
 
     prep = ad.prepare_gradient(_f, backend, np.zeros_like(x))
-    prepared = measure(lambda: ad.gradient(_f, backend, x, prep=prep, out=buffer))
+    prepared = measure(lambda: ad.gradient(_f, backend, x, prep=prep, out=buffer),
+                       sync=backend.synchronize)
     say(f"prep = ad.prepare_gradient(f, backend, np.zeros_like(x))\n"
         f"ad.gradient(f, backend, x, prep=prep, out=grad)\n"
         f"  -> {np.round(buffer, 6)!r}   [{prepared}]\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -28,16 +29,29 @@ def measure(
     fn: Callable[[], Any], *, sync: Callable[[Any], Any] | None = None,
     min_time: float = 0.02, samples: int = 7,
 ) -> Timing:
-    """Time ``fn()``: one warm-up call, loops calibrated to last ``min_time``, then
-    ``samples`` repeats. ``sync`` (e.g. ``jax.block_until_ready``) is applied to each
-    result so that asynchronous engines are timed to completion."""
+    """measure(fn, *, sync=None, min_time=0.02, samples=7) -> Timing
+
+    Time ``fn()`` as timeit and pyperf do: one warm-up call (compilation,
+    caches), a loop count calibrated so that one sample lasts at least
+    ``min_time`` seconds (the clock's resolution and the loop's own cost are then
+    negligible), then ``samples`` samples of that many calls, with the garbage
+    collector off while a sample runs. ``sync`` (e.g. ``backend.synchronize``,
+    ``jax.block_until_ready``) is applied to each result, so that asynchronous
+    engines are timed to completion.
+    """
     done = sync or (lambda r: r)
 
     def run(loops: int) -> float:
-        start = time.perf_counter()
-        for _ in range(loops):
-            done(fn())
-        return time.perf_counter() - start
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            for _ in range(loops):
+                done(fn())
+            return time.perf_counter() - start
+        finally:
+            if collecting:
+                gc.enable()
 
     run(1)
     loops = 1

@@ -54,6 +54,9 @@ class SecondOrder(AbstractBackend):
     def available(self) -> bool:
         return self.outer.available() and self.inner.available()
 
+    def synchronize(self, result: Any) -> Any:
+        return self.outer.synchronize(self.inner.synchronize(result))
+
     # First-order operators are the inner backend's, native or derived.
 
     def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Any, contexts: Any, *,

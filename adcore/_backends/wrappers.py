@@ -46,6 +46,9 @@ class _FromPrimitive(AbstractBackend):
     def available(self) -> bool:
         return self.backend.available()
 
+    def synchronize(self, result: Any) -> Any:
+        return self.backend.synchronize(result)
+
 
 @dataclass(frozen=True)
 class ForwardFromPrimitive(_FromPrimitive):

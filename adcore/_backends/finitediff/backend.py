@@ -50,7 +50,7 @@ class AutoFiniteDiff(AbstractBackend):
             ``h * max(1, |x[i]|)``; ``None`` picks the step that balances truncation
             against rounding for the method, the dtype and the derivative's order
             (with eps of x's dtype: sqrt(eps) one-sided and cbrt(eps) central for first
-            derivatives, eps**(1/3) and eps**(1/4) for second ones; 1e-20 in double and
+            derivatives, ``eps**(1/3)`` and ``eps**(1/4)`` for second ones; 1e-20 in double and
             1e-10 in single precision for the imaginary step). A given step serves every
             operator; for ``"complex"`` it is the imaginary step.
         executor: a ``concurrent.futures.Executor``; when given, ``f`` is evaluated

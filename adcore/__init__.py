@@ -54,13 +54,28 @@ if TYPE_CHECKING:
     from ._backends.second_order import SecondOrder as SecondOrder
     from ._plugins import available_backends as available_backends
     from ._plugins import backend as backend
+    from .sparse import AutoSparse as AutoSparse
+    from .sparse import DenseSparsityDetector as DenseSparsityDetector
+    from .sparse import GreedyColoringAlgorithm as GreedyColoringAlgorithm
+    from .sparse import KnownHessianSparsity as KnownHessianSparsity
+    from .sparse import KnownJacobianSparsity as KnownJacobianSparsity
+    from .sparse import MixedMode as MixedMode
+    from .sparse import TracerSparsityDetector as TracerSparsityDetector
 
-# Imported on first access, to keep `import adcore` close to `import numpy` in time.
+# Imported on first access, to keep `import adcore` close to `import numpy` in time
+# (and adcore.sparse, whose scipy is the [sparse] extra, off the import path).
 _LAZY = {
     "AutoFiniteDiff": "adcore._backends.finitediff",
     "SecondOrder": "adcore._backends.second_order",
     "available_backends": "adcore._plugins",
     "backend": "adcore._plugins",
+    "AutoSparse": "adcore.sparse",
+    "DenseSparsityDetector": "adcore.sparse",
+    "GreedyColoringAlgorithm": "adcore.sparse",
+    "KnownHessianSparsity": "adcore.sparse",
+    "KnownJacobianSparsity": "adcore.sparse",
+    "MixedMode": "adcore.sparse",
+    "TracerSparsityDetector": "adcore.sparse",
 }
 
 __version__ = "0.1.0"
@@ -68,13 +83,20 @@ __version__ = "0.1.0"
 __all__ = [
     "AdcoreError",
     "AutoFiniteDiff",
+    "AutoSparse",
     "BackendNotInstalledError",
     "Cache",
     "Constant",
+    "DenseSparsityDetector",
+    "GreedyColoringAlgorithm",
+    "KnownHessianSparsity",
+    "KnownJacobianSparsity",
+    "MixedMode",
     "NotSupportedError",
     "Prep",
     "PrepMismatchError",
     "SecondOrder",
+    "TracerSparsityDetector",
     "array_namespace",
     "available_backends",
     "backend",

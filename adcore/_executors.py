@@ -40,7 +40,9 @@ def _unstack(d: Any) -> Tangents:
 def _stack(ts: Tangents, like: Any) -> Any:
     from ._namespace import array_namespace
 
-    return array_namespace(like).stack(ts)
+    # The results' namespace first: under an outer engine's trace they are its traced
+    # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
+    return array_namespace(*ts, like).stack(ts)
 
 
 class AbstractPushforward(ABC):

@@ -29,6 +29,7 @@ from ._executors import AbstractSecondDerivative as AbstractSecondDerivative
 
 if TYPE_CHECKING:
     from ._hookspecs import hookimpl as hookimpl
+    from .sparse import AbstractSparsityDetector as AbstractSparsityDetector
 
 __all__ = [
     "NATIVE_OPERATORS",
@@ -41,6 +42,7 @@ __all__ = [
     "AbstractPullback",
     "AbstractPushforward",
     "AbstractSecondDerivative",
+    "AbstractSparsityDetector",
     "AutoZeroForward",
     "AutoZeroReverse",
     "ForwardFromPrimitive",
@@ -57,4 +59,8 @@ def __getattr__(name: str) -> Any:
         from ._hookspecs import hookimpl
 
         return hookimpl
+    if name == "AbstractSparsityDetector":  # adcore.sparse, on first use
+        from .sparse import AbstractSparsityDetector
+
+        return AbstractSparsityDetector
     raise AttributeError(f"module 'adcore.extend' has no attribute {name!r}")

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from adcore.testing import (
     Report,
     Scenario,
     _calls,
+    _checks,
     all_scenarios,
     check_backend,
     check_differentiation,
@@ -219,6 +221,31 @@ def test_what_a_backend_declares_unsupported_is_skipped_with_the_reason() -> Non
     assert skipped and report
     assert {r.message for r in skipped} == {"AutoNoInplace() declares no support for in-place functions"}
     assert {r.status for r in report.results if r.check == "check_not_supported"} == {"passed"}
+
+
+# --- array families that change dtypes
+
+
+def test_check_out_allocates_for_a_python_float_x_in_the_dtype_of_the_result() -> None:
+    # A Python float x has no dtype; a float32 Constant makes the derivative float32.
+    c = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+    s = Scenario("derivative", lambda x, c: c * x * x, 0.7, contexts=(ad.Constant(c),),
+                 res1=1.4 * c.astype(np.float64), name="float32-constant")
+    report = check_differentiation([ad.AutoFiniteDiff(method="complex")], [s], checks=[_checks.check_out])
+    assert report and report.count("passed") == 1, str(report)
+
+
+def test_check_prep_mismatch_picks_a_dtype_that_the_family_keeps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A family like JAX without its 64-bit mode: float64 arrays arrive as float32.
+    fake = types.ModuleType("fake32")
+    fake.asarray = lambda v: np.asarray(v, dtype=np.float32 if v.dtype == np.float64 else v.dtype)
+    monkeypatch.setitem(sys.modules, "fake32", fake)
+    x = np.array([0.5, 1.0])
+    assert _checks._other_dtype("numpy", x, x) is np.float32
+    assert _checks._other_dtype("numpy", x.astype(np.float32), x.astype(np.float32)) is np.float64
+    assert _checks._other_dtype("fake32", x, _calls.to_family(x, "fake32")) is np.float16
 
 
 # --- expected failures, check_backend, parametrize_with_checks

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
 import adcore as ad
-from adcore.extend import ForwardFromPrimitive, ReverseFromPrimitive
+from adcore.extend import AbstractBackend, ForwardFromPrimitive, ReverseFromPrimitive
 
 FD = ad.AutoFiniteDiff()
 
@@ -40,6 +43,19 @@ def test_tangent_not_like_x():
 def test_inplace_function_given_to_gradient():
     with pytest.raises(ad.NotSupportedError, match="gradient does not take in-place functions"):
         ad.gradient(lambda y, x: None, FD, np.ones(3), y=np.empty(1))
+
+
+def test_inplace_function_given_to_a_backend_without_them_names_who_takes_them():
+    @dataclasses.dataclass(frozen=True)
+    class AutoOutOfPlace(AbstractBackend):
+        name: ClassVar[str] = "outofplace"
+        modes: ClassVar[frozenset[str]] = frozenset({"forward"})
+
+    message = (r"does not support in-place functions.*check_inplace\(backend\) is True "
+               r"\(installed: finitediff.*\); in-place functions work with derivative, jacobian, "
+               r"pushforward, pullback")
+    with pytest.raises(ad.NotSupportedError, match=message):
+        ad.jacobian(lambda y, x: None, AutoOutOfPlace(), np.ones(3), y=np.empty(1))
 
 
 def test_backend_in_the_wrong_place():

@@ -26,6 +26,8 @@ def test_adcore_namespace():
     assert sorted(adcore.__all__) == sorted([
         "AdcoreError", "AutoFiniteDiff", "BackendNotInstalledError", "Cache", "Constant",
         "NotSupportedError", "Prep", "PrepMismatchError", "SecondOrder", "array_namespace",
+        "AutoSparse", "MixedMode", "TracerSparsityDetector", "DenseSparsityDetector",
+        "KnownJacobianSparsity", "KnownHessianSparsity", "GreedyColoringAlgorithm",
         "available_backends", "backend", "check_available", "check_inplace",
         *OPERATORS, *OPERATORS.values(), *(f"prepare_{op}" for op in OPERATORS),
         "prepare_pushforward_same_point", "prepare_pullback_same_point", "prepare_hvp_same_point",
@@ -38,7 +40,8 @@ def test_extend_namespace():
     assert sorted(adcore.extend.__all__) == sorted([
         "NATIVE_OPERATORS", "AbstractBackend", "AbstractDerivative", "AbstractGradient",
         "AbstractHVP", "AbstractHessian", "AbstractJacobian", "AbstractPullback",
-        "AbstractPushforward", "AbstractSecondDerivative", "AutoZeroForward", "AutoZeroReverse",
+        "AbstractPushforward", "AbstractSecondDerivative", "AbstractSparsityDetector",
+        "AutoZeroForward", "AutoZeroReverse",
         "ForwardFromPrimitive", "ReverseFromPrimitive", "copy_into", "family", "hookimpl",
     ])
 

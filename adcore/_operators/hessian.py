@@ -98,5 +98,7 @@ class HessianFromHVP(AbstractHessian):
 
     def _gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         grad, dg = self.hvp.gradient_and_hvp_stacked(x, self.dx, contexts)
-        # Row i of dg is H @ e_i, column i of H.
-        return grad, self.xp.reshape(dg, (self.n, self.n)).T
+        # Row i of dg is H @ e_i, column i of H. In dg's own namespace (under an outer trace
+        # it holds the tracer's values), with permute_dims: TensorFlow's tensors have no .T.
+        xp = array_namespace(dg)
+        return grad, xp.permute_dims(xp.reshape(dg, (self.n, self.n)), (1, 0))

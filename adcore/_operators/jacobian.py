@@ -134,11 +134,16 @@ class JacobianFromPushforward(AbstractJacobian):
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)
-        return value, self.xp.reshape(dy, (self.n, -1)).T
+        return value, self._columns(dy)
 
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        dy = self.pushforward.pushforward_stacked(x, self.dx, contexts, y)
-        return self.xp.reshape(dy, (self.n, -1)).T
+        return self._columns(self.pushforward.pushforward_stacked(x, self.dx, contexts, y))
+
+    def _columns(self, dy: Any) -> Any:
+        # In dy's own namespace (under an outer trace it holds the tracer's values), with
+        # permute_dims: TensorFlow's tensors have no .T.
+        xp = array_namespace(dy)
+        return xp.permute_dims(xp.reshape(dy, (self.n, -1)), (1, 0))
 
 
 # --- fallback: jacobian from pullback

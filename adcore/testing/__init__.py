@@ -5,6 +5,7 @@
 - three ways in: ``check_differentiation`` (compare backends on your own
   functions), ``check_backend`` and ``parametrize_with_checks`` (plugin CI),
   and the pytest plugin (``pytest --adcore-backend=NAME``);
+- ``benchmark_differentiation``: time backends on scenarios (``adcore bench``);
 - ``adcore.testing.strategies``: hypothesis strategies.
 
 Needs the ``[testing]`` extra (hypothesis, pytest) for the strategies and the
@@ -17,6 +18,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._benchmark import BenchmarkResult as BenchmarkResult
+    from ._benchmark import BenchmarkRow as BenchmarkRow
+    from ._benchmark import benchmark_differentiation as benchmark_differentiation
+    from ._benchmark import benchmark_scenarios as benchmark_scenarios
     from ._checks import CHECKS as CHECKS
     from ._checks import check_batch as check_batch
     from ._checks import check_dot_product as check_dot_product
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
     from ._checks import check_reference as check_reference
     from ._checks import check_result_type as check_result_type
     from ._checks import check_same_point as check_same_point
+    from ._checks import check_sparse_matches_dense as check_sparse_matches_dense
     from ._checks import check_value as check_value
     from ._compare import CheckFailure as CheckFailure
     from ._compare import SkipCheck as SkipCheck
@@ -51,6 +57,10 @@ if TYPE_CHECKING:
 # Imported on first access: pytest loads adcore's plugin, and so this package, in every
 # run of every project where adcore is installed.
 _LAZY = {
+    "BenchmarkResult": "._benchmark",
+    "BenchmarkRow": "._benchmark",
+    "benchmark_differentiation": "._benchmark",
+    "benchmark_scenarios": "._benchmark",
     "CHECKS": "._checks",
     "check_batch": "._checks",
     "check_dot_product": "._checks",
@@ -63,6 +73,7 @@ _LAZY = {
     "check_reference": "._checks",
     "check_result_type": "._checks",
     "check_same_point": "._checks",
+    "check_sparse_matches_dense": "._checks",
     "check_value": "._checks",
     "CheckFailure": "._compare",
     "SkipCheck": "._compare",
@@ -85,6 +96,8 @@ _LAZY = {
 
 __all__ = [
     "CHECKS",
+    "BenchmarkResult",
+    "BenchmarkRow",
     "CallCount",
     "CheckFailure",
     "CheckResult",
@@ -92,6 +105,8 @@ __all__ = [
     "Scenario",
     "SkipCheck",
     "all_scenarios",
+    "benchmark_differentiation",
+    "benchmark_scenarios",
     "check_backend",
     "check_batch",
     "check_differentiation",
@@ -105,6 +120,7 @@ __all__ = [
     "check_reference",
     "check_result_type",
     "check_same_point",
+    "check_sparse_matches_dense",
     "check_value",
     "context_scenarios",
     "default_scenarios",

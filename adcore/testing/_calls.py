@@ -146,6 +146,8 @@ def to_numpy(value: Any) -> Any:
         return tuple(map(to_numpy, value))
     if value is None or isinstance(value, (float, int)):
         return value
+    if type(value).__module__.startswith("scipy.sparse"):  # AutoSparse's results
+        return value.toarray()
     if hasattr(value, "detach"):  # torch: leave the graph and the device first
         value = value.detach().cpu()
     return np.asarray(value)

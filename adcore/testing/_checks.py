@@ -132,7 +132,11 @@ def check_out(backend: Any, scenario: Scenario, family: str = "numpy") -> None:
     spec, rtol, atol = _setup(backend, scenario, family)
     like = inputs_for(scenario, family).x
     for variant in VARIANTS:
-        out = spec.out_buffers(variant, _reference(scenario), like)
+        # Buffers take the dtype of x; a Python float x has none, and then the result's
+        # dtype follows f and its contexts (a float32 Constant gives float32 results).
+        shaped = _reference(scenario) if hasattr(like, "dtype") else spec.call(
+            variant, inputs_for(scenario, family), backend)
+        out = spec.out_buffers(variant, shaped, like)
         try:
             got = spec.call(variant, inputs_for(scenario, family), backend, out=out)
         except TypeError as e:
@@ -223,8 +227,10 @@ def _check_type(got: Any, ref: Any, x: Any, what: str) -> None:
         if not isinstance(got, (float, np.floating)) and getattr(got, "shape", None) != ():
             raise CheckFailure(f"{what}: expected a scalar, got {type(got).__name__}")
         return
-    if family_of(got) != family_of(x) and not isinstance(x, float):
-        raise CheckFailure(f"{what}: expected the array family of x ({family_of(x)}), got {family_of(got)}")
+    # A scipy.sparse result (AutoSparse's, for numpy x) counts as numpy.
+    got_family = "numpy" if type(got).__module__.startswith("scipy.sparse") else family_of(got)
+    if got_family != family_of(x) and not isinstance(x, float):
+        raise CheckFailure(f"{what}: expected the array family of x ({family_of(x)}), got {got_family}")
     if np.shape(to_numpy(got)) != np.shape(ref):
         raise CheckFailure(f"{what}: expected shape {np.shape(ref)}, got {np.shape(to_numpy(got))}")
     x_dtype = getattr(x, "dtype", None)
@@ -236,8 +242,9 @@ def _check_type(got: Any, ref: Any, x: Any, what: str) -> None:
 def check_prep_mismatch(backend: Any, scenario: Scenario, family: str = "numpy") -> None:
     """A strict preparation refuses an x of another shape or dtype with PrepMismatchError."""
     spec, _, _ = _setup(backend, scenario, family)
-    prep = spec.prepare_for(inputs_for(scenario, family), backend)
-    other_dtype = np.float32 if scenario.x.dtype == np.float64 else np.float64
+    s = inputs_for(scenario, family)
+    prep = spec.prepare_for(s, backend)
+    other_dtype = _other_dtype(family, scenario.x, s.x)
     for what, x in (("shape", np.concatenate([scenario.x.ravel(), scenario.x.ravel()[:1]])),
                     ("dtype", scenario.x.astype(other_dtype))):
         wrong = inputs_for(scenario, family, x=x)
@@ -250,6 +257,15 @@ def check_prep_mismatch(backend: Any, scenario: Scenario, family: str = "numpy")
                 f"{spec.name}: x of another {what} raised {type(e).__name__} ({e}), not PrepMismatchError"
             ) from e
         raise CheckFailure(f"{spec.name}: a prepared call with x of another {what} raised nothing")
+
+
+def _other_dtype(family: str, x: np.ndarray, converted: Any) -> Any:
+    """A floating dtype for ``x`` that stays another dtype once converted to ``family``
+    (JAX, outside its 64-bit mode, turns float64 into float32)."""
+    for dtype in (np.float32, np.float64, np.float16):
+        if str(to_family(x.astype(dtype), family).dtype) != str(converted.dtype):
+            return dtype
+    raise SkipCheck(f"no other floating dtype for x in the {family} family")
 
 
 @applies(lambda backend, s: s.operator in ("pushforward", "pullback") and _array_x(s))
@@ -287,6 +303,25 @@ def check_not_supported(backend: Any, scenario: Scenario, family: str = "numpy")
     raise CheckFailure(f"{spec.name}: returned numbers for what {backend!r} declares unsupported")
 
 
+@applies(lambda backend, s: "sparse" in s.tags and s.operator in ("jacobian", "hessian"))
+def check_sparse_matches_dense(backend: Any, scenario: Scenario, family: str = "numpy") -> None:
+    """AutoSparse over the backend gives what the backend gives densely, in every variant."""
+    spec, rtol, atol = _setup(backend, scenario, family)
+    try:
+        import scipy  # noqa: F401
+
+        from adcore.sparse import AutoSparse
+    except ImportError:
+        raise SkipCheck("sparse results need adcore[sparse] (scipy)") from None
+    dense = backend.dense if isinstance(backend, AutoSparse) else backend
+    sparse = backend if isinstance(backend, AutoSparse) else AutoSparse(backend)
+    for variant in VARIANTS:
+        got = spec.call(variant, inputs_for(scenario, family), sparse)
+        want = spec.call(variant, inputs_for(scenario, family), dense)
+        _compare_outcome(got, tuple(map(to_numpy, want)), f"{spec.name} ({variant}, {sparse!r} vs "
+                         f"{dense!r})", rtol, atol)
+
+
 CHECKS = (
     check_reference,
     check_prepared,
@@ -300,4 +335,5 @@ CHECKS = (
     check_prep_mismatch,
     check_dot_product,
     check_not_supported,
+    check_sparse_matches_dense,
 )

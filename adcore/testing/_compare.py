@@ -29,7 +29,10 @@ def tolerances(x: Any, second_order: bool) -> tuple[float, float]:
 
 
 def _dtype_name(x: Any) -> str:
-    name = str(x.dtype)
+    # A TensorFlow DType prints as "<dtype: 'float32'>" but is named "float32".
+    name = getattr(x.dtype, "name", None)
+    if not isinstance(name, str):
+        name = str(x.dtype)
     return name.rpartition(".")[2]  # "torch.float32" -> "float32"
 
 

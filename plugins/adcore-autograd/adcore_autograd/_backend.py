@@ -1,0 +1,155 @@
+"""``AutoAutograd``: its options, what it declares, and its preparations.
+
+autograd is imported by the executors module, on the first preparation, never
+when the plugin loads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, final
+
+from adcore.extend import AbstractBackend
+
+if TYPE_CHECKING:
+    from adcore.extend import (
+        AbstractGradient,
+        AbstractHessian,
+        AbstractHVP,
+        AbstractJacobian,
+        AbstractPullback,
+        AbstractPushforward,
+    )
+
+__all__ = ["AutoAutograd"]
+
+MODES = (None, "forward", "reverse")
+Contexts = tuple[Any, ...]
+
+
+@final
+@dataclass(frozen=True, repr=False)
+class AutoAutograd(AbstractBackend):
+    """AutoAutograd(mode=None): HIPS autograd, on numpy arrays and Python floats.
+
+    Pullbacks trace ``f`` once with ``autograd.make_vjp`` and pull every
+    cotangent of a batch back through that one trace; pushforwards use
+    autograd's forward mode (``make_jvp``), one trace per tangent. Gradient,
+    Jacobian, Hessian and hvp are native.
+
+    Args:
+        mode: where an operator can go either way, which way: ``None`` picks per
+            operator (reverse gradients; a Jacobian forward when ``x`` is smaller
+            than ``f(x)``, else reverse; Hessians and hvps reverse over
+            reverse, as ``autograd.hessian`` and ``autograd.make_hvp`` do);
+            ``"forward"`` computes gradients and Jacobians from pushforwards and
+            second order forward over reverse; ``"reverse"`` uses pullbacks
+            wherever it can. A pushforward is always forward, a pullback reverse.
+
+    ``f`` must be written with ``autograd.numpy``, or with
+    ``adcore.array_namespace(x)``, which gives autograd's namespace for its
+    boxes. A ``Cache`` reaches ``f`` as a writable box (autograd has no mutable
+    arrays, and no numpy array can hold its boxes); in-place functions
+    ``f(y, x)`` raise ``adcore.NotSupportedError``.
+
+    >>> import numpy as np, adcore as ad
+    >>> ad.jacobian(lambda x: x[::-1] * 2, ad.AutoAutograd(mode="forward"), np.ones(2))
+    array([[0., 2.],
+           [2., 0.]])
+    """
+
+    mode: str | None = None
+
+    name: ClassVar[str] = "autograd"
+    distribution: ClassVar[str] = "adcore-autograd"
+    modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
+    native: ClassVar[frozenset[str]] = frozenset({"gradient", "jacobian", "hvp", "hessian"})
+    inplace: ClassVar[bool] = False
+    contexts: ClassVar[bool] = True
+    batched_tangents: ClassVar[bool] = True
+    array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(
+                f"AutoAutograd(mode={self.mode!r}): mode must be None (chosen per operator), "
+                "'forward' or 'reverse'."
+            )
+
+    def __repr__(self) -> str:
+        return "AutoAutograd()" if self.mode is None else f"AutoAutograd(mode={self.mode!r})"
+
+    def available(self) -> bool:
+        return importlib.util.find_spec("autograd") is not None
+
+    # --- primitives
+
+    def prepare_pushforward(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts, *,
+        y: Any = None, same_point: bool = False,
+    ) -> AbstractPushforward:
+        from ._executors import Pushforward
+
+        return Pushforward(_scratched(f, contexts))
+
+    def prepare_pullback(
+        self, f: Callable[..., Any], x: Any, ty: tuple[Any, ...], contexts: Contexts, *,
+        y: Any = None, same_point: bool = False,
+    ) -> AbstractPullback:
+        from ._executors import Pullback, SamePointPullback
+
+        f = _scratched(f, contexts)
+        return SamePointPullback(f, x) if same_point else Pullback(f, x)
+
+    # --- native operators
+
+    def prepare_gradient(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractGradient:
+        from ._executors import ForwardGradient, Gradient
+
+        f = _scratched(f, contexts)
+        return ForwardGradient(f, x) if self.mode == "forward" else Gradient(f, x)
+
+    def prepare_jacobian(
+        self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
+    ) -> AbstractJacobian:
+        from ._executors import ForwardJacobian, ReverseJacobian
+
+        forward = self.mode == "forward"
+        if self.mode is None:
+            # Columns when x is the smaller side, else rows: a backward pass through the one
+            # trace costs autograd less than tracing again forward, so a tie goes to rows.
+            value = f(x, *(c.value for c in contexts))
+            forward = _size(x) < _size(value)
+        f = _scratched(f, contexts)
+        return ForwardJacobian(f, x) if forward else ReverseJacobian(f, x)
+
+    def prepare_hvp(
+        self, f: Callable[..., Any], x: Any, tx: tuple[Any, ...], contexts: Contexts, *,
+        same_point: bool = False,
+    ) -> AbstractHVP:
+        from ._executors import HVP, ForwardOverReverseHVP, SamePointHVP
+
+        f = _scratched(f, contexts)
+        if self.mode == "forward":
+            return ForwardOverReverseHVP(f, x)
+        return SamePointHVP(f, x) if same_point else HVP(f, x)
+
+    def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
+        from ._executors import Hessian
+
+        return Hessian(_scratched(f, contexts), x, forward=self.mode == "forward")
+
+
+def _scratched(f: Callable[..., Any], contexts: Contexts) -> Callable[..., Any]:
+    from ._scratch import with_scratch
+
+    return with_scratch(f, contexts)
+
+
+def _size(v: Any) -> int:
+    n = 1
+    for d in getattr(v, "shape", ()):
+        n *= int(d)
+    return n

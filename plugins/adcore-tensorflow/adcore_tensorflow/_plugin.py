@@ -1,0 +1,27 @@
+"""The hook implementations that the ``adcore`` entry point ``tensorflow`` names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adcore.extend import AbstractBackend, hookimpl
+
+from ._backend import AutoTensorFlow
+
+
+@hookimpl
+def adcore_register_backends(register: Callable[[type[AbstractBackend]], None]) -> None:
+    register(AutoTensorFlow)
+
+
+@hookimpl
+def adcore_array_namespace(x: Any) -> Any:
+    # Tensors, variables and the symbolic tensors of tf.function all live in
+    # tensorflow's own modules, and the Scratch that f receives for a Cache in ours:
+    # a type test, no import of TensorFlow for other values.
+    if type(x).__module__.startswith(("tensorflow.", "adcore_tensorflow.")):
+        from . import _namespace
+
+        return _namespace
+    return None

@@ -158,7 +158,8 @@ OUTER_INPLACE = Fn("outer", outer_inplace, jac=F.OUTER.jac)
 
 
 def gram_inplace(y: Any, x: Any) -> None:
-    y[...] = x @ x.T
+    xp = ad.array_namespace(x)
+    y[...] = xp.matmul(x, xp.matrix_transpose(x))
 
 
 GRAM_INPLACE = Fn("gram", gram_inplace, jac=F.GRAM.jac)

@@ -224,7 +224,9 @@ ROWSUM = Fn("rowsum", rowsum, jac=_rowsum_jac)
 
 
 def gram(x: Any) -> Any:
-    return x @ x.T
+    # matmul and matrix_transpose, not @ and .T, which not every array family has.
+    xp = ad.array_namespace(x)
+    return xp.matmul(x, xp.matrix_transpose(x))
 
 
 def _gram_jac(x: Any) -> Any:
@@ -241,7 +243,7 @@ GRAM = Fn("gram", gram, jac=_gram_jac)
 
 
 def transposesq(x: Any) -> Any:
-    return (x * x).T
+    return ad.array_namespace(x).matrix_transpose(x * x)
 
 
 def _transposesq_jac(x: Any) -> Any:

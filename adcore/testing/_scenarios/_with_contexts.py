@@ -40,7 +40,7 @@ WEIGHTED_SIN = Fn(
 
 def matvec_sin(x: Any, m: Any) -> Any:
     xp = ad.array_namespace(x, m)
-    return m @ xp.sin(x)
+    return xp.matmul(m, xp.sin(x))
 
 
 MATVEC_SIN = Fn("matvecsin", matvec_sin, jac=lambda x, m: m * np.cos(x)[None, :])
@@ -48,7 +48,7 @@ MATVEC_SIN = Fn("matvecsin", matvec_sin, jac=lambda x, m: m * np.cos(x)[None, :]
 
 def matvec_sin_inplace(y: Any, x: Any, m: Any) -> None:
     xp = ad.array_namespace(x, m)
-    y[...] = m @ xp.sin(x)
+    y[...] = xp.matmul(m, xp.sin(x))
 
 
 MATVEC_SIN_INPLACE = Fn("matvecsin", matvec_sin_inplace, jac=MATVEC_SIN.jac)

@@ -5,10 +5,7 @@ from typing import Any
 import adcore as ad
 from adcore.testing import all_scenarios, parametrize_with_checks
 
-# Left out: the functions written with numpy's operators `x.T` and `matrix @ vector`, which
-# TensorFlow's tensors have only under numpy behavior; tests/test_numpy_behavior.py runs them.
-NUMPY_ONLY = ("-gram", "-transposesq", "-matvecsin")
-SCENARIOS = [s for s in all_scenarios() if not any(name in s.id for name in NUMPY_ONLY)]
+SCENARIOS = all_scenarios()
 # Where `mode` changes the computation: forward gradients, Jacobians, Hessians and hvps;
 # reverse mode differs from mode=None only for Jacobians of an x no larger than f(x). Forward
 # mode runs compiled here (eager forward mode is slow in TensorFlow: tests/test_backend.py).

@@ -16,6 +16,7 @@ from ._executors import (
     AbstractPushforward,
     AbstractSecondDerivative,
 )
+from ._prep import Prep
 from .errors import NotSupportedError
 
 __all__ = ["NATIVE_OPERATORS", "AbstractBackend"]
@@ -60,6 +61,9 @@ class AbstractBackend:
     batched_tangents: ClassVar[bool] = False
     #: Array families accepted for ``x``: ``"numpy"``, ``"torch"``, ``"jax"``...
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
+    #: What ``prepare_*`` returns: ``adcore.Prep``, or a subclass with a faster
+    #: ``check`` for the engine's arrays (an executor's own ``prep_class`` wins).
+    prep_class: ClassVar[type[Prep]] = Prep
     #: The mode the user asked for, if the backend takes a ``mode`` option.
     mode: str | None = None
 

@@ -108,8 +108,9 @@ def make_prep(
     strict: bool = True,
     same_point: bool = False,
 ) -> Prep:
-    # An executor may ask for a richer prep (adcore.sparse's exposes the pattern and colors).
-    cls = getattr(executor, "prep_class", Prep)
+    # An executor may ask for a richer prep (adcore.sparse's exposes the pattern and colors),
+    # a backend for one with a faster check of its arrays.
+    cls = getattr(executor, "prep_class", None) or getattr(backend, "prep_class", Prep)
     return cls(
         operator, f, backend, executor, x, contexts, tangents, y, strict=strict, same_point=same_point
     )

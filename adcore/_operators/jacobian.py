@@ -143,7 +143,7 @@ class JacobianFromPushforward(AbstractJacobian):
         # In dy's own namespace (under an outer trace it holds the tracer's values), with
         # permute_dims: TensorFlow's tensors have no .T.
         xp = array_namespace(dy)
-        return xp.permute_dims(xp.reshape(dy, (self.n, -1)), (1, 0))
+        return xp.permute_dims(_matrix(xp, dy, self.n), (1, 0))
 
 
 # --- fallback: jacobian from pullback
@@ -175,4 +175,11 @@ class JacobianFromPullback(AbstractJacobian):
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dx = self.pullback.value_and_pullback_stacked(x, self.dy, contexts, y)
-        return value, self.xp.reshape(dx, (self.m, -1))
+        return value, _matrix(self.xp, dx, self.m)
+
+
+def _matrix(xp: Any, d: Any, rows: int) -> Any:
+    """Stacked products ``(rows, *shape)`` as a matrix ``(rows, size)``. Reshaped only
+    when not one already: on an engine that runs eagerly (JAX outside jit), every
+    operation is a dispatch that costs as much as a small Jacobian."""
+    return d if len(d.shape) == 2 else xp.reshape(d, (rows, -1))

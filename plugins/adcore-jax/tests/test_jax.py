@@ -165,6 +165,38 @@ def test_out_fills_numpy_buffers_and_refuses_jax_arrays():
         ad.gradient(loss, B, jnp.asarray(X), out=jnp.zeros(3))
 
 
+# --- the prepared-call check, by aval
+
+
+@pytest.mark.parametrize("other", [
+    jnp.ones(4), jnp.ones(3, dtype=jnp.int32), jnp.ones((3, 1)), np.ones(3, dtype=np.float32),
+], ids=["shape", "dtype", "rank", "numpy"])
+def test_the_check_by_aval_refuses_what_the_prep_does_not_fit(other):
+    x = jnp.ones(3)
+    prep = ad.prepare_gradient(loss, B, x)
+    assert type(prep).__name__ == "JAXPrep"
+    with pytest.raises(ad.PrepMismatchError, match="x: prep expected"):
+        ad.gradient(loss, B, other, prep=prep)
+    prep = ad.prepare_hvp(loss, B, x, (x,))
+    with pytest.raises(ad.PrepMismatchError, match="tangent 0: prep expected"):
+        ad.hvp(loss, B, x, (other,), prep=prep)
+    with pytest.raises(ad.PrepMismatchError, match="a batch of 1, got a batch of 2"):
+        ad.hvp(loss, B, x, (x, x), prep=prep)
+
+
+def test_the_check_by_aval_takes_any_array_of_the_same_shape_and_dtype():
+    x = jnp.ones(3)
+    prep = ad.prepare_hvp(loss, B, x, (x,))
+    weak = jnp.asarray(1.0) + jnp.zeros(3, dtype=jnp.float32)  # another aval, equal shape and dtype
+    t = jnp.arange(3.0)
+    np.testing.assert_allclose(ad.hvp(loss, B, weak, (t,), prep=prep)[0],
+                               ad.hvp(loss, B, weak, (t,))[0], rtol=1e-6)
+    with pytest.raises(ad.PrepMismatchError, match="operator: prep expected hvp"):
+        ad.gradient(loss, B, x, prep=prep)
+    with pytest.raises(ad.PrepMismatchError, match="f: prep expected"):
+        ad.hvp(lambda x: loss(x), B, x, (t,), prep=prep)
+
+
 # --- jit: one compilation per function and signature
 
 

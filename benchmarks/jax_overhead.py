@@ -7,10 +7,17 @@ short rounds: in each round each side's time is its fastest of 3 runs of about
 ratio (a round's ratio compares the two under the same load on the machine).
 The clock is this process's CPU time unless `--clock wall`: on a shared
 machine, other processes' time slices would otherwise count against whichever
-side they hit. Targets (issue 4): prepared operators at most 1.10x, the
-unprepared gradient and the core's fallback Jacobian at most 1.5x.
+side they hit. JAX runs with synchronous CPU dispatch unless `--dispatch async`:
+by default JAX hands each CPU computation to a worker thread, and on a small
+machine the hand-over's timing, up to the OS scheduler, varies more from run to
+run than the differences measured here; without it both sides are faster, so a
+fixed cost of adcore's weighs more in the ratio, not less.
+
+Targets (issue 4): prepared operators at most 1.10x, the unprepared gradient
+and the core's fallback Jacobian at most 1.5x.
 
     python benchmarks/jax_overhead.py [--check] [--rounds N] [--clock process|wall]
+                                      [--dispatch sync|async]
 
 Needs adcore-jax (`pip install -e plugins/adcore-jax`).
 """
@@ -158,10 +165,15 @@ def main() -> int:
     parser.add_argument("--clock", choices=("process", "wall"), default="process",
                         help="CPU time of this process (default: other processes on a shared "
                              "machine do not count), or wall-clock time")
+    parser.add_argument("--dispatch", choices=("sync", "async"), default="sync",
+                        help="JAX's CPU dispatch: synchronous (default: steadier timings) or "
+                             "asynchronous, JAX's default")
     args = parser.parse_args()
+    jax.config.update("jax_cpu_enable_async_dispatch", args.dispatch == "async")
 
     clock = time.process_time if args.clock == "process" else time.perf_counter
-    print(f"jax {jax.__version__} on {jax.devices()[0].device_kind}; {args.clock} time; medians "
+    print(f"jax {jax.__version__} on {jax.devices()[0].device_kind}, {args.dispatch} dispatch; "
+          f"{args.clock} time; medians "
           f"over {args.rounds} rounds of 3 runs of ~2 ms a side")
     print(f"{'operator':54} {'jax':>10} {'adcore':>10} {'ratio':>7}  target")
     ok = True

@@ -37,8 +37,8 @@ _MODES = (None, "forward", "reverse")
 class JAXPrep(Prep):
     """A ``Prep`` that checks ``jax.Array`` (or tracer) arguments by their ``aval``:
     JAX interns those, so one identity test stands for shape and dtype, at a
-    fraction of the cost of reading ``.shape`` and ``.dtype``. Any other call
-    (numpy arrays, contexts, a new shape) gets ``Prep``'s whole check."""
+    fraction of the cost of reading ``.shape`` and ``.dtype``. Calls with contexts,
+    or that do not fit at first sight, get ``Prep``'s whole check."""
 
     __slots__ = ("_aval", "_tangent_avals")
 
@@ -51,10 +51,11 @@ class JAXPrep(Prep):
 
     def check(self, operator: str, f: Callable[..., Any], backend: Any, x: Any, contexts: Contexts,
               tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
+        xtype, xshape, xdtype = self._x
         if (
-            self._aval is not None
-            and type(x) is self._x[0]
-            and x.aval is self._aval
+            type(x) is xtype
+            and (x.aval is self._aval if self._aval is not None
+                 else xshape is None or (x.shape == xshape and x.dtype == xdtype))
             and f is self.f
             and operator is self.operator
             and backend is self.backend

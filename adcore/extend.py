@@ -3,7 +3,9 @@
 A plugin imports this module (never ``adcore._anything``): it subclasses
 :class:`AbstractBackend`, returns executors built on the ``Abstract*`` classes
 from its ``prepare_*`` methods, and registers its backend classes with a hook
-implementation marked by :data:`hookimpl`.
+implementation marked by :data:`hookimpl`. An engine that traces a numpy-like
+module builds the namespace its ``adcore_array_namespace`` hook returns with
+:func:`numpy_like_namespace`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ._executors import AbstractJacobian as AbstractJacobian
 from ._executors import AbstractPullback as AbstractPullback
 from ._executors import AbstractPushforward as AbstractPushforward
 from ._executors import AbstractSecondDerivative as AbstractSecondDerivative
+from ._numpy_like import numpy_like_namespace as numpy_like_namespace
 
 if TYPE_CHECKING:
     from ._hookspecs import hookimpl as hookimpl
@@ -50,6 +53,7 @@ __all__ = [
     "copy_into",
     "family",
     "hookimpl",
+    "numpy_like_namespace",
 ]
 
 

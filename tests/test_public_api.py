@@ -43,6 +43,7 @@ def test_extend_namespace():
         "AbstractPushforward", "AbstractSecondDerivative", "AbstractSparsityDetector",
         "AutoZeroForward", "AutoZeroReverse",
         "ForwardFromPrimitive", "ReverseFromPrimitive", "copy_into", "family", "hookimpl",
+        "numpy_like_namespace",
     ])
 
 

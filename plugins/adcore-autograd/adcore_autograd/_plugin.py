@@ -21,7 +21,7 @@ def adcore_array_namespace(x: Any) -> Any:
     # ScratchBox that f receives for a Cache in ours; a box exists only once autograd is
     # imported, so nothing is imported for other values.
     if type(x).__module__.startswith(("autograd.", "adcore_autograd.")):
-        from . import _namespace
+        from ._namespace import namespace
 
-        return _namespace
+        return namespace
     return None

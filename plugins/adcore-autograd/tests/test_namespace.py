@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from adcore_autograd import _namespace
+from adcore_autograd._namespace import namespace
 
 import adcore as ad
 
@@ -52,15 +52,15 @@ def test_boxes_get_this_namespace_and_numpy_stays_numpy() -> None:
         return (x * x).sum()
 
     ad.gradient(f, ad.AutoAutograd(), np.ones(2))
-    assert seen == [_namespace]
-    assert ad.array_namespace(np.ones(2)) is not _namespace
+    assert seen == [namespace]
+    assert ad.array_namespace(np.ones(2)) is not namespace
 
 
 def test_other_names_are_autograd_numpy_and_devices_are_the_cpu() -> None:
     import autograd.numpy as anp
 
-    assert _namespace.einsum is anp.einsum and _namespace.float32 is anp.float32
+    assert namespace.einsum is anp.einsum and namespace.float32 is anp.float32
     with pytest.raises(AttributeError, match="no attribute"):
-        _namespace.no_such_function  # noqa: B018
+        namespace.no_such_function  # noqa: B018
     with pytest.raises(ValueError, match="CPU"):
-        _namespace.zeros(3, device="cuda")
+        namespace.zeros(3, device="cuda")

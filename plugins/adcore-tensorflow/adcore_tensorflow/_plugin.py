@@ -21,7 +21,7 @@ def adcore_array_namespace(x: Any) -> Any:
     # tensorflow's own modules, and the Scratch that f receives for a Cache in ours:
     # a type test, no import of TensorFlow for other values.
     if type(x).__module__.startswith(("tensorflow.", "adcore_tensorflow.")):
-        from . import _namespace
+        from ._namespace import namespace
 
-        return _namespace
+        return namespace
     return None

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 import tensorflow as tf
-from adcore_tensorflow import _namespace
+from adcore_tensorflow._namespace import namespace
 
 import adcore as ad
 
@@ -54,20 +54,20 @@ def test_tensors_variables_and_traced_tensors_get_this_namespace() -> None:
         return x
 
     traced(tf.ones(2))
-    assert seen == [_namespace]
-    assert ad.array_namespace(tf.ones(2)) is _namespace
-    assert ad.array_namespace(tf.Variable([1.0])) is _namespace
-    assert ad.array_namespace(np.ones(2)) is not _namespace
+    assert seen == [namespace]
+    assert ad.array_namespace(tf.ones(2)) is namespace
+    assert ad.array_namespace(tf.Variable([1.0])) is namespace
+    assert ad.array_namespace(np.ones(2)) is not namespace
 
 
 def test_creation_takes_a_device() -> None:
     x = tf.ones(2)
-    ones = _namespace.ones((2,), dtype=x.dtype, device=x.device)
+    ones = namespace.ones((2,), dtype=x.dtype, device=x.device)
     assert ones.device == x.device and ones.dtype == x.dtype
-    assert _namespace.astype(x, tf.float64, device="/CPU:0").dtype == tf.float64
+    assert namespace.astype(x, tf.float64, device="/CPU:0").dtype == tf.float64
 
 
 def test_other_names_are_tensorflow_numpy() -> None:
-    assert _namespace.einsum is tf.experimental.numpy.einsum
+    assert namespace.einsum is tf.experimental.numpy.einsum
     with pytest.raises(AttributeError, match="no attribute"):
-        _namespace.no_such_function  # noqa: B018
+        namespace.no_such_function  # noqa: B018

@@ -7,6 +7,7 @@ Installing this distribution makes ``adcore.AutoJAX`` and
 from __future__ import annotations
 
 from ._backend import AutoJAX as AutoJAX
+from ._sparsity import JaxprSparsityDetector as JaxprSparsityDetector
 
-__all__ = ["AutoJAX"]
+__all__ = ["AutoJAX", "JaxprSparsityDetector"]
 __version__ = "0.1.0"

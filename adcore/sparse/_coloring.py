@@ -1,8 +1,10 @@
 """Greedy colorings of sparsity patterns ("What Color Is Your Jacobian?", GMP 2005).
 
 A graph is a pair ``(ptr, nbr)`` of numpy arrays in CSR form, symmetric and
-without loops. The graphs are built with scipy's sparse products; the greedy
-loops run in Python over Python lists, touching each edge a bounded number of times.
+without loops. The graphs are built with scipy's sparse products, and numpy lists
+each vertex's neighbors earlier in the order (:func:`earlier_neighbors`); the greedy
+loops then run in Python over Python lists, with colors kept as bits (``1 << color``)
+so that a vertex's forbidden colors are an OR of its earlier neighbors' masks.
 
 - column coloring (forward mode): a distance-1 coloring of the column intersection
   graph (columns that share a row differ), the partial distance-2 coloring of GMP;
@@ -182,12 +184,44 @@ def _without_diagonal(A: Any) -> Graph:
     ptr, nbr = A.indptr.astype(np.int64), A.indices.astype(np.int64)
     n = len(ptr) - 1
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
-    keep = nbr != rows
-    if keep.all():
+    loops = np.flatnonzero(nbr == rows)
+    if loops.size == 0:
         return ptr, nbr
-    out = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(rows[keep], minlength=n), out=out[1:])
-    return out, nbr[keep]
+    removed = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows[loops], minlength=n), out=removed[1:])
+    return ptr - removed, np.delete(nbr, loops)
+
+
+def earlier_neighbors(graph: Graph, order: np.ndarray) -> tuple[list[int], list[int]]:
+    """``(start, before)``: the neighbors of ``order[i]`` that come before it in ``order``
+    are ``before[start[i]:start[i + 1]]``."""
+    at, before, _ = _earlier(graph, order)
+    start = np.zeros(len(graph[0]), np.int64)
+    np.cumsum(np.bincount(at, minlength=start.size - 1), out=start[1:])
+    return start.tolist(), before.tolist()
+
+
+def _earlier(graph: Graph, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(at, before, place)``: an edge from ``order[at[k]]`` to each neighbor ``before[k]``
+    placed earlier in ``order``, sorted by ``at``; ``place`` inverts ``order`` (``None``
+    for the natural order)."""
+    ptr, nbr = graph
+    n = len(ptr) - 1
+    lengths = np.diff(ptr)
+    at = np.arange(n, dtype=np.int64)
+    if np.array_equal(order, at):
+        at = np.repeat(at, lengths)
+        earlier = nbr < at
+        return at[earlier], nbr[earlier], None
+    # The adjacency lists in order, concatenated: a gather, no sort.
+    place = np.empty(n, np.int64)
+    place[order] = at
+    lengths = lengths[order]
+    ends = np.cumsum(lengths)
+    at = np.repeat(at, lengths)
+    nbr = nbr[np.repeat(ptr[:-1][order] - (ends - lengths), lengths) + np.arange(at.size)]
+    earlier = place[nbr] < at
+    return at[earlier], nbr[earlier], place
 
 
 # --- the greedy distance-1 coloring
@@ -195,28 +229,14 @@ def _without_diagonal(A: Any) -> Graph:
 
 def greedy(graph: Graph, order: np.ndarray) -> np.ndarray:
     """Each vertex, in ``order``, gets the smallest color none of its colored neighbors has."""
-    ptr, nbr = graph
-    n = len(ptr) - 1
+    n = len(graph[0]) - 1
     if n == 0:
         return np.zeros(0, np.int64)
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
-    natural = bool(np.array_equal(order, np.arange(n)))
-    if natural:
-        earlier = nbr < rows
-        rows, before = rows[earlier], nbr[earlier]
-    else:  # renumber the vertices by their place in the order
-        place = np.empty(n, np.int64)
-        place[order] = np.arange(n)
-        rows, before = place[rows], place[nbr]
-        earlier = before < rows
-        rows, before = rows[earlier], before[earlier]
-        sort = np.argsort(rows, kind="stable")
-        rows, before = rows[sort], before[sort]
-    colors = _first_fit(rows, before, n)
-    if natural:
-        return colors
-    out = np.empty(n, np.int64)
-    out[order] = colors
+    at, before, place = _earlier(graph, order)
+    if place is None:
+        return _first_fit(at, before, n)
+    out = np.empty(n, np.int64)  # colored by place in the order
+    out[order] = _first_fit(at, place[before], n)
     return out
 
 
@@ -244,6 +264,11 @@ def _first_fit(rows: np.ndarray, before: np.ndarray, n: int) -> np.ndarray:
                 m |= masks[w]
             masks[v] = ~m & (m + 1)
     del masks[n]
+    return colors_of_masks(masks)
+
+
+def colors_of_masks(masks: list[int]) -> np.ndarray:
+    """The colors ``c`` of masks ``1 << c``."""
     try:  # 1 << c, exact in double precision: its binary exponent is c + 1
         return (np.frexp(np.asarray(masks, dtype=np.float64))[1] - 1).astype(np.int64)
     except OverflowError:  # 1000 colors or more

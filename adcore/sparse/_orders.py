@@ -38,80 +38,82 @@ def _smallest_last(graph: Graph) -> np.ndarray:
     """Remove a vertex of least degree in what remains, again and again; color them in
     the reverse order of removal (Matula and Beck's bucket algorithm, linear time)."""
     ptr, nbr = graph[0].tolist(), graph[1].tolist()
-    n = len(ptr) - 1
-    deg = np.diff(graph[0]).tolist()
+    degree = np.diff(graph[0])
     # Vertices sorted by degree, with where each degree's block starts (bucket sort).
-    order = np.argsort(np.asarray(deg, dtype=np.int64), kind="stable").tolist()
-    pos = [0] * n
-    for i, v in enumerate(order):
-        pos[v] = i
-    start = np.searchsorted(np.sort(np.asarray(deg, dtype=np.int64)), np.arange(max(deg, default=0) + 1))
-    bin_start = start.tolist()
-    for i in range(n):
-        v = order[i]
+    by_degree = np.argsort(degree, kind="stable")
+    place = np.empty(by_degree.size, np.int64)
+    place[by_degree] = np.arange(by_degree.size)
+    bin_start = np.searchsorted(degree[by_degree], np.arange(int(degree.max(initial=0)) + 1)).tolist()
+    order, pos, deg = by_degree.tolist(), place.tolist(), degree.tolist()
+    for v in order:  # swaps touch places after v's only: iterating reads each place once final
+        dv = deg[v]
         for w in nbr[ptr[v]:ptr[v + 1]]:
             dw = deg[w]
-            if dw > deg[v]:
+            if dw > dv:
                 # Swap w with the first vertex of its block, then shrink w's degree.
                 pw, first = pos[w], bin_start[dw]
                 u = order[first]
                 if u != w:
                     order[pw], order[first] = u, w
                     pos[u], pos[w] = pw, first
-                bin_start[dw] += 1
+                bin_start[dw] = first + 1
                 deg[w] = dw - 1
     return np.asarray(order[::-1], dtype=np.int64)
 
 
+def _keys(graph: Graph) -> tuple[list[int], list[int], int, int]:
+    """``(deg, heap, n, base)``: the heaps below hold integers ``-(level * base + deg[v]) * n + v``,
+    the vertex of highest level first, ties to the largest degree, then the smallest index."""
+    degree = np.diff(graph[0])
+    n, base = degree.size, int(degree.max(initial=0)) + 1
+    heap = np.sort(np.arange(n, dtype=np.int64) - degree * n).tolist()  # level 0; sorted is a heap
+    return degree.tolist(), heap, n, base
+
+
 def _incidence_degree(graph: Graph) -> np.ndarray:
     """Next the uncolored vertex with most already-ordered neighbors (ties: largest degree)."""
-    import heapq
+    from heapq import heappop, heappush
 
     ptr, nbr = graph[0].tolist(), graph[1].tolist()
-    n = len(ptr) - 1
-    deg = np.diff(graph[0]).tolist()
+    deg, heap, n, base = _keys(graph)
     incidence = [0] * n
     done = [False] * n
-    heap = [(0, -deg[v], v) for v in range(n)]
-    heapq.heapify(heap)
     order = []
     while heap:
-        key, _, v = heapq.heappop(heap)
-        if done[v] or -key != incidence[v]:
-            continue
+        key = heappop(heap)
+        v = key % n
+        if done[v] or key != v - (incidence[v] * base + deg[v]) * n:
+            continue  # stale: v was ordered, or its incidence grew since
         done[v] = True
         order.append(v)
         for w in nbr[ptr[v]:ptr[v + 1]]:
             if not done[w]:
-                incidence[w] += 1
-                heapq.heappush(heap, (-incidence[w], -deg[w], w))
+                incidence[w] = i = incidence[w] + 1
+                heappush(heap, w - (i * base + deg[w]) * n)
     return np.asarray(order, dtype=np.int64)
 
 
 def _saturation_degree(graph: Graph) -> np.ndarray:
     """The order in which DSATUR colors the graph: next the uncolored vertex whose
     neighbors have the most distinct colors (ties: largest degree, then index)."""
-    import heapq
+    from heapq import heappop, heappush
 
     ptr, nbr = graph[0].tolist(), graph[1].tolist()
-    n = len(ptr) - 1
-    deg = np.diff(graph[0]).tolist()
-    color = [-1] * n
-    seen: list[set[int]] = [set() for _ in range(n)]
-    heap = [(0, -deg[v], v) for v in range(n)]
-    heapq.heapify(heap)
+    deg, heap, n, base = _keys(graph)
+    color = [0] * n  # 1 << color once colored
+    seen = [0] * n  # the colors of the colored neighbors, as bits
     order = []
     while heap:
-        key, _, v = heapq.heappop(heap)
-        if color[v] >= 0 or -key != len(seen[v]):
+        key = heappop(heap)
+        v = key % n
+        s = seen[v]
+        if color[v] or key != v - (s.bit_count() * base + deg[v]) * n:
             continue
-        c = 0
-        while c in seen[v]:
-            c += 1
-        color[v] = c
+        color[v] = c = ~s & (s + 1)
         order.append(v)
         for w in nbr[ptr[v]:ptr[v + 1]]:
-            if color[w] < 0 and c not in seen[w]:
-                seen[w].add(c)
-                heapq.heappush(heap, (-len(seen[w]), -deg[w], w))
+            s = seen[w]
+            if not color[w] and not s & c:
+                seen[w] = s = s | c
+                heappush(heap, w - (s.bit_count() * base + deg[w]) * n)
     return np.asarray(order, dtype=np.int64)

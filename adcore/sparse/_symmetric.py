@@ -29,94 +29,149 @@ from typing import Any
 
 import numpy as np
 
+from ._coloring import colors_of_masks, earlier_neighbors, greedy
+
 __all__ = ["acyclic_coloring", "bidirectional_coloring", "star_coloring"]
 
 
-def _first_free(forbidden: set[int]) -> int:
-    c = 0
-    while c in forbidden:
-        c += 1
-    return c
-
-
 def star_coloring(graph: tuple[np.ndarray, np.ndarray], order: np.ndarray) -> np.ndarray:
+    """Each vertex, in ``order``, gets the smallest color that makes no two-colored ``P4``.
+
+    Colors are bits (``1 << color``), and the two rules are ANDs of masks kept per
+    colored vertex ``v``, so that coloring ``u`` reads and updates only the neighbors
+    colored before it (and, once per neighbor and color, that neighbor's neighbors):
+
+    - ``once[v]``, ``twice[v]``: the colors of at least one, at least two neighbors of ``v``;
+    - ``bad[v]``: the colors of the neighbors ``b`` of ``v`` that have two neighbors of
+      ``v``'s color, those the first rule forbids next to ``v``.
+    """
     ptr, nbr = graph[0].tolist(), graph[1].tolist()
     n = len(ptr) - 1
-    adj = [nbr[i:j] for i, j in pairwise(ptr)]
-    color = [-1] * n
-    # count[b][Y]: how many colored neighbors of b have color Y.
-    count: list[dict[int, int]] = [{} for _ in range(n)]
-    for u in order.tolist():
-        near = adj[u]
-        forbidden = set()
-        colored = 0
+    start, before = earlier_neighbors(graph, order)
+    mask, once, twice, bad = [0] * n, [0] * n, [0] * n, [0] * n
+
+    def second(a: int, c: int) -> None:
+        # a has a second neighbor colored c: a's color is bad next to both.
+        twice[a] |= c
+        ma = mask[a]
+        for x in nbr[ptr[a]:ptr[a + 1]]:
+            if mask[x] == c:
+                bad[x] |= ma
+
+    for u, lo, hi in zip(order.tolist(), start, start[1:]):
+        if hi == lo:
+            mask[u] = 1
+            continue
+        if hi - lo == 1:  # the loops below for one neighbor: most vertices of banded patterns
+            a = before[lo]
+            ma = mask[a]
+            m = ma | bad[a]
+            c = mask[u] = ~m & (m + 1)
+            once[u] = ma
+            o = once[a]
+            if o & c:
+                if not twice[a] & c:
+                    second(a, c)
+                bad[u] = ma
+            else:
+                once[a] = o | c
+            continue
+        near = before[lo:hi]
+        seen = tw = m = 0
         for a in near:
-            ya = color[a]
-            if ya < 0:
-                continue
-            colored += 1
-            forbidden.add(ya)
-            for b in adj[a]:
-                xb = color[b]
-                if xb >= 0 and b != u and count[b].get(ya, 0) >= 2:
-                    forbidden.add(xb)
-        mine = count[u]
-        if len(mine) < colored:  # two colored neighbors share a color
+            ma = mask[a]
+            tw |= seen & ma
+            seen |= ma
+            m |= bad[a]
+        if tw:  # the second rule: u has two neighbors of one color, forbid all their neighbors'
             for a in near:
-                ya = color[a]
-                if ya >= 0 and mine[ya] >= 2:
-                    for b in adj[a]:
-                        if b != u and color[b] >= 0:
-                            forbidden.add(color[b])
-        c = 0
-        while c in forbidden:
-            c += 1
-        color[u] = c
+                if mask[a] & tw:
+                    m |= once[a]
+        m |= seen
+        c = mask[u] = ~m & (m + 1)
+        once[u], twice[u] = seen, tw
+        mine = 0
         for a in near:
-            counts = count[a]
-            counts[c] = counts.get(c, 0) + 1
-    return np.asarray(color, dtype=np.int64)
+            o, ma = once[a], mask[a]
+            if o & c:
+                if not twice[a] & c:
+                    second(a, c)
+                mine |= ma
+            else:
+                once[a] = o | c
+            if ma & tw:
+                bad[a] |= c
+        bad[u] |= mine
+    return colors_of_masks(mask)
 
 
 def acyclic_coloring(graph: tuple[np.ndarray, np.ndarray], order: np.ndarray) -> np.ndarray:
-    ptr, nbr = graph[0].tolist(), graph[1].tolist()
-    n = len(ptr) - 1
-    color = [-1] * n
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    """Each vertex, in ``order``, gets the smallest color that closes no two-colored cycle.
 
-    def find(node: tuple[int, int]) -> tuple[int, int]:
+    Colors are bits, as in :func:`star_coloring`. The node ``(v, Y)`` of the union-find
+    (``v`` in its forest of colors ``{color(v), Y}``) is the integer ``Y * n + v``; the
+    forests are joined lazily, only when a vertex has two neighbors of one color to ask
+    about, so that orders where none has (most banded patterns) never build them.
+    """
+    start, before = earlier_neighbors(graph, order)
+    if all(j - i <= 1 for i, j in pairwise(start)):
+        return greedy(graph, order)  # no vertex meets two colored neighbors: no cycle to close
+    n = len(graph[0]) - 1
+    ptr: list[int] = []
+    nbr: list[int] = []
+    vertices = order.tolist()
+    mask = [0] * n
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
         root = node
-        while root in parent:
-            root = parent[root]
+        while (up := parent.get(root)) is not None:
+            root = up
         while node != root:  # path compression
             parent[node], node = root, parent[node]
         return root
 
-    for u in order.tolist():
-        near = [a for a in nbr[ptr[u]:ptr[u + 1]] if color[a] >= 0]
-        forbidden = {color[a] for a in near}
-        by_color: dict[int, list[int]] = {}
+    def join(first: int, last: int) -> None:
+        # The edges from vertices[first:last] to their earlier neighbors, into the forests:
+        # the edge {v, a} joins (v, color a) and (a, color v).
+        for v, lo, hi in zip(vertices[first:last], start[first:last], start[first + 1:last + 1]):
+            cv = mask[v] * n
+            for a in before[lo:hi]:
+                ru, ra = mask[a] * n + v, cv + a
+                if ru in parent:
+                    ru = find(ru)
+                if ra in parent:
+                    ra = find(ra)
+                if ru != ra:
+                    parent[ru] = ra
+
+    joined = 0  # the edges of vertices[:joined] are in the forests
+    for i, (u, lo, hi) in enumerate(zip(vertices, start, start[1:])):
+        if hi - lo <= 1:
+            mask[u] = 2 if hi > lo and mask[before[lo]] == 1 else 1
+            continue
+        near = before[lo:hi]
+        seen = tw = 0
         for a in near:
-            by_color.setdefault(color[a], []).append(a)
-        for same in by_color.values():
-            if len(same) < 2:
-                continue
-            # Two neighbors of one color already joined in a forest of colors {X, Y}.
-            seen: dict[tuple[int, tuple[int, int]], int] = {}
-            for a in same:
+            ma = mask[a]
+            tw |= seen & ma
+            seen |= ma
+        m = seen
+        if tw:  # two neighbors of one color Y already joined in a forest {X, Y} forbid X
+            if not ptr:
+                ptr, nbr = graph[0].tolist(), graph[1].tolist()
+            join(joined, i)
+            joined = i
+            roots: dict[int, int] = {}
+            for a in near:
+                if not mask[a] & tw:
+                    continue
                 for b in nbr[ptr[a]:ptr[a + 1]]:
-                    xb = color[b]
-                    if xb < 0 or b == u or xb in forbidden:
-                        continue
-                    key = (xb, find((a, xb)))
-                    if seen.setdefault(key, a) != a:
-                        forbidden.add(xb)
-        c = color[u] = _first_free(forbidden)
-        for a in near:
-            ru, ra = find((u, color[a])), find((a, c))
-            if ru != ra:
-                parent[ru] = ra
-    return np.asarray(color, dtype=np.int64)
+                    xb = mask[b]
+                    if xb and not xb & m and roots.setdefault(find(xb * n + a), a) != a:
+                        m |= xb
+        mask[u] = ~m & (m + 1)
+    return colors_of_masks(mask)
 
 
 def bidirectional_coloring(P: Any, order: str, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -129,13 +184,11 @@ def bidirectional_coloring(P: Any, order: str, seed: int | None) -> tuple[np.nda
     alone and the rows alone are candidates too, so that mixing never loses; the
     candidate with the fewest colors wins.
     """
-    import scipy.sparse as sp
-
-    from ._coloring import adjacency, column_graph, greedy
+    from ._coloring import column_graph
     from ._orders import vertex_order
 
     m, n = P.shape
-    graph = adjacency(sp.block_array([[None, P.T], [P, None]], format="csr"))
+    graph = _bipartite(P)
     first = vertex_order(graph, order, seed)
     candidates = []
     for vertices in (first, first[np.argsort(np.diff(graph[0])[first], kind="stable")]):
@@ -146,6 +199,13 @@ def bidirectional_coloring(P: Any, order: str, seed: int | None) -> tuple[np.nda
     rows = column_graph(P.T.tocsr())
     candidates.append((greedy(rows, vertex_order(rows, order, seed)), np.full(n, -1, np.int64)))
     return min(candidates, key=lambda rc: int(rc[0].max(initial=-1)) + int(rc[1].max(initial=-1)))
+
+
+def _bipartite(P: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The graph of columns (vertices ``0..n-1``) and rows (``n..n+m-1``), an edge per entry."""
+    T = P.T.tocsr()
+    ptr = np.concatenate([T.indptr.astype(np.int64), P.indptr[1:].astype(np.int64) + T.indptr[-1]])
+    return ptr, np.concatenate([T.indices.astype(np.int64) + P.shape[1], P.indices.astype(np.int64)])
 
 
 def neutralize(P: Any, row_colors: np.ndarray, col_colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -182,6 +242,8 @@ def _unique_in_line(line: np.ndarray, colors: np.ndarray) -> np.ndarray:
     """For each entry, whether no other entry of its line (row or column) has its color."""
     ok = colors >= 0
     key = line * (int(colors.max(initial=0)) + 2) + (colors + 1)
+    if key.size and int(key.max()) < 4 * key.size + 1024:  # few colors: count by bins, no sort
+        return ok & (np.bincount(key)[key] == 1)
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     return ok & (counts[inverse] == 1)
 

@@ -8,6 +8,7 @@ Target (issue 2): at most 1.3x, and no engine or plugin imported.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -15,10 +16,15 @@ import sys
 ENGINES = ("jax", "torch", "autograd", "tensorflow", "pluggy", "scipy")
 
 
+# Byte-compiled, as pip leaves an installed numpy, and adcore too: a PYTHONDONTWRITEBYTECODE
+# in the environment would otherwise have adcore compiled from source at every import.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def cumulative_us(module: str) -> int:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=ENV,
     )
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", line)
@@ -32,7 +38,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    cumulative_us("adcore")  # warm the file-system caches
+    cumulative_us("adcore")  # warm the file-system caches, and write adcore's bytecode
     # The fastest of several fresh interpreters: the least disturbed by other work.
     numpy = min(cumulative_us("numpy") for _ in range(args.repeat))
     adcore = min(cumulative_us("adcore") for _ in range(args.repeat))

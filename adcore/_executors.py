@@ -12,12 +12,21 @@ Jacobian and Hessian fallbacks, is one array ``dx`` of shape ``(k, *x.shape)``;
 its default implementation goes through the tuple form, and a backend that
 batches natively should override it, since it is what makes a Jacobian one
 engine call.
+
+The gathered form, ``gathered_pushforward(dx, index)`` (and ``gathered_pullback``),
+fixes the stacked seeds and a gather of the flattened products once, and returns
+a function of ``x`` alone: ``AutoSparse``'s compressed Jacobian and its
+decompression. Its default goes through the stacked form; an engine that
+compiles overrides it to make a sparse Jacobian one call of its own.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "AbstractDerivative",
@@ -43,6 +52,34 @@ def _stack(ts: Tangents, like: Any) -> Any:
     # The results' namespace first: under an outer engine's trace they are its traced
     # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
     return array_namespace(*ts, like).stack(ts)
+
+
+class _Gather:
+    """``products`` flattened in C order and read at the numpy integer array ``index`` (of any
+    shape), an entry equal to the number of products reading zero."""
+
+    def __init__(self, index: Any) -> None:
+        self.index, self.top = index, int(index.max()) if index.size else -1
+        self.device, self.on_device = None, None
+
+    def __call__(self, products: Any) -> Any:
+        if isinstance(products, np.ndarray):
+            flat = products.reshape(-1)
+            if self.top >= flat.size:
+                flat = np.concatenate([flat, np.zeros(1, flat.dtype)])
+            return np.take(flat, self.index)
+        from array_api_compat import device
+
+        from ._namespace import array_namespace
+
+        xp = array_namespace(products)
+        flat = xp.reshape(products, (-1,))
+        where = device(flat)
+        if self.top >= flat.shape[0]:
+            flat = xp.concat([flat, xp.zeros((1,), dtype=flat.dtype, device=where)])
+        if self.on_device is None or self.device != where:  # the positions copied once per device
+            self.device, self.on_device = where, xp.asarray(self.index.reshape(-1), device=where)
+        return xp.reshape(xp.take(flat, self.on_device), self.index.shape)
 
 
 class AbstractPushforward(ABC):
@@ -73,6 +110,24 @@ class AbstractPushforward(ABC):
         """``dy`` of shape ``(k, *y.shape)`` for stacked tangents ``dx``."""
         return _stack(self.pushforward(x, _unstack(dx), contexts, y), dx)
 
+    def gathered_pushforward(self, dx: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        """``run(x, contexts, y=None)``: ``pushforward_stacked(x, dx, ...)`` flattened (C order)
+        and read at ``index``; ``(f(x), those)`` ``with_value``.
+
+        ``dx`` and ``index`` are fixed once, when ``run`` is built: AutoSparse's seeds and the
+        positions of its result's entries among the compressed products. ``index`` is a numpy
+        integer array of any shape whose entries lie in ``[0, dx.shape[0] * y.size]``; the last
+        value reads zero. Override it where the engine can do the whole in one call.
+        """
+        gather = _Gather(index)
+        if with_value:
+            def run_with_value(x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
+                value, dy = self.value_and_pushforward_stacked(x, dx, contexts, y)
+                return value, gather(dy)
+
+            return run_with_value
+        return lambda x, contexts, y=None: gather(self.pushforward_stacked(x, dx, contexts, y))
+
 
 class AbstractPullback(ABC):
     """A prepared pullback (VJP): ``tx[i] = ty[i] @ J(x)``."""
@@ -97,6 +152,18 @@ class AbstractPullback(ABC):
     def pullback_stacked(self, x: Any, dy: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         """``dx`` of shape ``(k, *x.shape)`` for stacked cotangents ``dy``."""
         return self.value_and_pullback_stacked(x, dy, contexts, y)[1]
+
+    def gathered_pullback(self, dy: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        """``run(x, contexts, y=None)``: ``pullback_stacked(x, dy, ...)`` flattened and read at
+        ``index``, entries in ``[0, dy.shape[0] * x.size]``, as for ``gathered_pushforward``."""
+        gather = _Gather(index)
+        if with_value:
+            def run_with_value(x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
+                value, dx = self.value_and_pullback_stacked(x, dy, contexts, y)
+                return value, gather(dx)
+
+            return run_with_value
+        return lambda x, contexts, y=None: gather(self.pullback_stacked(x, dy, contexts, y))
 
 
 class AbstractDerivative(ABC):

@@ -1,6 +1,6 @@
 """Sparse Jacobians in one run: adcore.AutoSparse against asdex, sparsejac and SciPy.
 
-Run: ``python benchmarks/sparse.py [--repeat 7] [--check]``.
+Run: ``python benchmarks/sparse.py [--repeat 15] [--timer wall|cpu] [--check]``.
 
 Problems, each ``f`` written once with ``adcore.array_namespace`` so that numpy,
 adcore's sparsity tracer and JAX all run it: a tridiagonal function (n=1,000 and
@@ -17,8 +17,9 @@ first row and column), and for Hessians a chained Rosenbrock (tridiagonal Hessia
 4. time per Jacobian, prepared: ``AutoSparse(AutoJAX())`` against asdex and sparsejac,
    both jitted (skipped, saying why, where adcore-jax, asdex or sparsejac is missing).
 
-Times are medians over ``--repeat`` interleaved rounds (one run of each candidate
-per round, so drift in machine load hits all alike). ``--check`` exits 1 when a
+Times are medians over ``--repeat`` interleaved rounds (one short run of each
+candidate per round); ratios are medians over the rounds of the ratio within each
+round, so that drift in machine load hits both sides of a ratio alike. ``--check`` exits 1 when a
 target printed as MISS is missed; rows that could not run are reported, not failed.
 """
 
@@ -90,15 +91,27 @@ def point(n: int) -> np.ndarray:
 # --- timing
 
 
-def medians(runs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """The median seconds per call of each run, over ``repeat`` interleaved rounds."""
-    timers = {name: timeit.Timer(run) for name, run in runs.items()}
-    numbers = {name: max(1, timer.autorange()[0] // 4) for name, timer in timers.items()}
-    samples: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, timer in timers.items():
-            samples[name].append(timer.timeit(numbers[name]) / numbers[name])
-    return {name: float(np.median(s)) for name, s in samples.items()}
+class Timings:
+    """Seconds per call of each run, over ``repeat`` interleaved rounds of about 20 ms each."""
+
+    def __init__(self, runs: dict[str, Callable[[], Any]], repeat: int,
+                 timer: Callable[[], float] = time.perf_counter) -> None:
+        timers = {name: timeit.Timer(run, timer=timer) for name, run in runs.items()}
+        numbers = {name: max(1, timer.autorange()[0] // 10) for name, timer in timers.items()}
+        self.samples: dict[str, np.ndarray] = {name: np.empty(repeat) for name in runs}
+        for i in range(repeat):
+            for name, timer in timers.items():
+                self.samples[name][i] = timer.timeit(numbers[name]) / numbers[name]
+
+    def __getitem__(self, name: str) -> float:
+        """The median seconds per call of one run."""
+        return float(np.median(self.samples[name]))
+
+    def ratio(self, name: str, *others: str) -> float:
+        """The median over rounds of ``name``'s time over the least of ``others``' in the same
+        round: a paired ratio, which load that drifts between rounds hits on both sides."""
+        best = np.min([self.samples[o] for o in others], axis=0)
+        return float(np.median(self.samples[name] / best))
 
 
 def once(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -217,7 +230,7 @@ def oneoff_table(targets: Targets, repeat: int) -> None:
 # --- 3. finite differences against SciPy
 
 
-def fd_table(targets: Targets, repeat: int) -> None:
+def fd_table(targets: Targets, repeat: int, timer: Callable[[], float] = time.perf_counter) -> None:
     from scipy.optimize._numdiff import approx_derivative  # not re-exported by scipy.optimize
 
     print("== 3. per Jacobian, prepared: AutoSparse(AutoFiniteDiff()) vs scipy approx_derivative"
@@ -237,9 +250,9 @@ def fd_table(targets: Targets, repeat: int) -> None:
                 "scipy": lambda x=x, f=f, s=structure, g=groups, m=scipy_method: approx_derivative(
                     f, x, method=m, sparsity=(s, g)),
             }
-            t = medians(runs, repeat)
+            t = Timings(runs, repeat, timer)
             diff = float(abs(runs["adcore"]() - runs["scipy"]()).max())
-            ratio = t["adcore"] / t["scipy"]
+            ratio = t.ratio("adcore", "scipy")
             worst = max(worst, ratio)
             ngroups = int(groups.max()) + 1
             print(f"{name:<22}{n:>7}{method + '/' + scipy_method:>18}{prep.ncolors:>8}{ngroups:>8}"
@@ -265,7 +278,7 @@ def jax_missing() -> str | None:
     return None
 
 
-def jax_table(targets: Targets, repeat: int) -> None:
+def jax_table(targets: Targets, repeat: int, timer: Callable[[], float] = time.perf_counter) -> None:
     print("== 4. per Jacobian, prepared: AutoSparse(AutoJAX()) vs asdex and sparsejac (jitted)")
     why = jax_missing()
     if why is not None:
@@ -278,10 +291,14 @@ def jax_table(targets: Targets, repeat: int) -> None:
     from jax.experimental import sparse as jsparse
 
     print(f"  jax {jax.__version__} on {jax.devices()[0].platform}, float32 (JAX's default) throughout.\n"
-          "  adcore takes numpy x and returns a csr_array (numpy in, numpy out: x goes to the device\n"
-          "  and the compressed Jacobian comes back each call); asdex and sparsejac return a BCOO on\n"
-          "  the device, called with the same numpy x ('numpy x') and with x already on the device\n"
-          "  ('jax x', no transfer either way).")
+          "  adcore takes numpy x and returns a scipy csr_array (numpy in, numpy out): one jitted call\n"
+          "  (x to the device, the compressed products and the gather of the nnz entries), the entries\n"
+          "  copied back to the host, and the csr_array built around them with the prepared indices.\n"
+          "  asdex and sparsejac return a BCOO on the device (timed until its data is ready), called\n"
+          "  with the same numpy x ('numpy x') and with x already on the device ('jax x': no transfer\n"
+          "  either way; adcore's column is the same numpy-x-to-csr_array time: for a jax.Array x\n"
+          "  adcore returns a dense jax.Array, not comparable). Ratios: medians over the rounds of\n"
+          "  adcore's time over the faster of asdex and sparsejac in the same round.")
     print(f"{'problem':<22}{'n':>7}{'colors':>8}{'adcore':>9}{'asdex':>9}{'sparsejac':>11}"
           f"{'ratio':>7}{'asdex':>9}{'sparsejac':>11}{'ratio':>7}{'max rel diff':>14}")
     print(f"{'':<37}{'(ms)':>9}{'numpy x':>9}{'numpy x':>11}{'':>7}{'jax x':>9}{'jax x':>11}")
@@ -302,15 +319,15 @@ def jax_table(targets: Targets, repeat: int) -> None:
             "asdex jax": lambda g=with_asdex, xj=xj: g(xj).data.block_until_ready(),
             "sparsejac jax": lambda g=with_sparsejac, xj=xj: g(xj).data.block_until_ready(),
         }
-        t = medians(runs, repeat)
+        t = Timings(runs, repeat, timer)
         J = runs["adcore"]().toarray()
         scale = float(abs(J).max())
         diff = max(float(abs(J - np.asarray(with_asdex(xj).todense())).max()),
                    float(abs(J - np.asarray(with_sparsejac(xj).todense())).max())) / scale
-        ratio = t["adcore"] / min(t["asdex"], t["sparsejac"])
-        native = t["adcore"] / min(t["asdex jax"], t["sparsejac jax"])
+        ratio = t.ratio("adcore", "asdex", "sparsejac")
+        native = t.ratio("adcore", "asdex jax", "sparsejac jax")
         worst, worst_native = max(worst, ratio), max(worst_native, native)
-        ms = {k: v * 1e3 for k, v in t.items()}
+        ms = {k: t[k] * 1e3 for k in runs}
         print(f"{name:<22}{n:>7}{prep.ncolors:>8}{ms['adcore']:>9.3f}{ms['asdex']:>9.3f}"
               f"{ms['sparsejac']:>11.3f}{ratio:>7.2f}{ms['asdex jax']:>9.3f}{ms['sparsejac jax']:>11.3f}"
               f"{native:>7.2f}{diff:>14.1e}")
@@ -322,14 +339,20 @@ def jax_table(targets: Targets, repeat: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--timer", choices=("wall", "cpu"), default="wall",
+                        help="per-call times by the wall clock (the default) or by this process's CPU "
+                        "time, all threads (time.process_time), which other processes on a busy "
+                        "machine disturb far less")
     args = parser.parse_args(argv)
+    timer = time.perf_counter if args.timer == "wall" else time.process_time
+    print(f"per-call times: {args.timer} clock, {args.repeat} rounds\n")
     targets = Targets()
     colors_table(targets)
     oneoff_table(targets, args.repeat)
-    fd_table(targets, args.repeat)
-    jax_table(targets, args.repeat)
+    fd_table(targets, args.repeat, timer)
+    jax_table(targets, args.repeat, timer)
     print("targets missed: " + (", ".join(targets.missed) if targets.missed else "none"))
     return 1 if args.check and targets.missed else 0
 

@@ -63,3 +63,31 @@ def test_numpy_results_stack_as_numpy() -> None:
     dy = Plain().pushforward_stacked(np.ones(2), np.eye(2), ())
     assert type(dy) is np.ndarray
     np.testing.assert_array_equal(dy, 3 * np.eye(2))
+
+
+def test_gathered_forms_read_the_flattened_products() -> None:
+    # AutoSparse's seeds and positions, fixed once: the products flattened in C order and
+    # read at `index` (any shape), the position one past the last product reading zero.
+    class Linear(AbstractPushforward, AbstractPullback):
+        A = np.arange(6.0).reshape(2, 3)
+
+        def value_and_pushforward(self, x: Any, tx: Any, contexts: Any, y: Any = None) -> Any:
+            return self.A @ x, tuple(self.A @ t for t in tx)
+
+        def value_and_pullback(self, x: Any, ty: Any, contexts: Any, y: Any = None) -> Any:
+            return self.A @ x, tuple(t @ self.A for t in ty)
+
+    x, seeds = np.ones(3), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    executor, index = Linear(), np.array([[3, 0], [4, 1]])
+    products = (seeds @ Linear.A.T).ravel()  # 2 seeds x 2 outputs
+    got = executor.gathered_pushforward(seeds, index)(x, ())
+    np.testing.assert_array_equal(got, np.append(products, 0)[index])
+    assert got[1, 0] == 0.0 and got.dtype == x.dtype
+    value, got = executor.gathered_pushforward(seeds, index, True)(x, ())
+    np.testing.assert_array_equal(value, Linear.A @ x)
+    np.testing.assert_array_equal(got, np.append(products, 0)[index])
+    cotangents = np.eye(2)
+    value, got = executor.gathered_pullback(cotangents, np.array([5, 0, 6]), True)(x, ())
+    np.testing.assert_array_equal(got, [Linear.A[1, 2], Linear.A[0, 0], 0.0])
+    np.testing.assert_array_equal(executor.gathered_pullback(cotangents, np.arange(6))(x, ()),
+                                  Linear.A.ravel())

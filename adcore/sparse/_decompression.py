@@ -31,6 +31,8 @@ class Plan:
         self.row_seeds = _seeds(coloring.row_colors, m)
         rows, cols = _entries(P)
         self.solver: Any = None
+        self._template: Any = None
+        self._dense_index: tuple[int, np.ndarray] | None = None
         if coloring.kind == "column":
             self.index = coloring.column_colors[cols] * m + rows  # type: ignore[index]
         elif coloring.kind == "row":
@@ -46,17 +48,34 @@ class Plan:
         """The result from the flattened compressed evaluations (columns' first, then rows')."""
         if xp is None:
             values = np.take(compressed, self.index) if self.solver is None else self.solver(compressed)
-            return self._csr(values)
-        return self._dense(compressed, xp)
+            return self.csr(values)
+        # Another array family: the dense matrix, in one take from the compressed values
+        # with a zero appended for the entries outside the pattern.
+        index = self.dense_index(compressed.shape[0])
+        padded = xp.concat([compressed, xp.zeros((1,), dtype=compressed.dtype)])
+        return xp.reshape(xp.take(padded, xp.asarray(index.reshape(-1))), self.shape)
 
-    def _csr(self, values: np.ndarray) -> Any:
-        """A new ``csr_array`` of the pattern holding ``values``, with its own index arrays.
+    def dense_index(self, size: int) -> np.ndarray:
+        """For each entry of the dense ``(m, n)`` result, its position among ``size`` compressed
+        values: ``index`` on the pattern, ``size`` (read as zero) elsewhere."""
+        if self._dense_index is not None and self._dense_index[0] == size:
+            return self._dense_index[1]
+        m, n = self.shape
+        where = np.full(m * n, size, np.int32 if max(size, m * n) < 2**31 else np.int64)
+        rows, cols = _entries(self.coloring.pattern)
+        where[rows * n + cols] = self.index
+        self._dense_index = (size, where.reshape(m, n))
+        return self._dense_index[1]
+
+    def csr(self, values: np.ndarray) -> Any:
+        """A new ``csr_array`` of the pattern holding ``values`` (not copied), with its own
+        index arrays.
 
         scipy's constructor validates its arguments, a few tens of microseconds that the
         prepared call would pay every time; the pattern is known valid, so each result
         is a copy of the state of one array built (and checked) at the first call.
         """
-        template = getattr(self, "_template", None)
+        template = self._template
         if template is None:  # private: a result handed out could be edited by its owner
             sp = scipy_sparse()
             built = sp.csr_array((values.copy(), self.indices.copy(), self.indptr.copy()), shape=self.shape)
@@ -80,19 +99,6 @@ class Plan:
                         and twin.data is not built.data)
         except Exception:
             return False
-
-    def _dense(self, compressed: Any, xp: Any) -> Any:
-        # Another array family: the dense matrix, gathered in one take from the compressed
-        # values with a zero appended for the entries outside the pattern.
-        if not hasattr(self, "_dense_index"):
-            m, n = self.shape
-            where = np.full(m * n, compressed.shape[0], np.int64)
-            rows, cols = _entries(self.coloring.pattern)
-            where[rows * n + cols] = self.index
-            self._dense_index = where
-        index = xp.asarray(self._dense_index)
-        padded = xp.concat([compressed, xp.zeros((1,), dtype=compressed.dtype)])
-        return xp.reshape(xp.take(padded, index), self.shape)
 
 
 def plan(coloring: Coloring) -> Plan:

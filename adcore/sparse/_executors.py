@@ -39,6 +39,10 @@ def _seeds(S: np.ndarray, like: Any, shape: tuple[int, ...], dtype: Any = None) 
     return xp.reshape(xp.asarray(S, dtype=dtype, device=device(like)), (S.shape[0], *shape))
 
 
+def _size(v: Any) -> int:
+    return int(np.prod(np.shape(v), dtype=np.int64))
+
+
 def _flat(v: Any, numpy: bool) -> Any:
     return v.reshape(-1) if numpy else array_namespace(v).reshape(v, (-1,))
 
@@ -67,10 +71,18 @@ class _Sparse:
 
 
 class SparseJacobian(_Sparse, AbstractJacobian):
-    """One batch of pushforwards along the column seeds and/or pullbacks along the row seeds."""
+    """One batch of pushforwards along the column seeds and/or pullbacks along the row seeds.
+
+    With one kind of seeds (a column or a row coloring), a call is one gathered call of the
+    dense backend's executor (``gathered_pushforward``/``gathered_pullback``: the batch and
+    the read of the entries, which an engine that compiles makes one call), then for numpy
+    ``x`` a ``csr_array`` around the values. A bidirectional coloring needs both executors:
+    their products are joined, then gathered here.
+    """
 
     def __init__(self, dense: Any, f: Callable[..., Any], x: Any, contexts: Contexts, y: Any,
                  plan: Plan) -> None:
+        from .._operators.jacobian import _output
         from .._operators.pullback import pullback_executor
         from .._operators.pushforward import pushforward_executor
 
@@ -78,6 +90,12 @@ class SparseJacobian(_Sparse, AbstractJacobian):
         if not self.numpy and plan.solver is not None:
             raise NotSupportedError("decompression='substitution' works for numpy inputs only")
         m, n = plan.shape
+        y0 = _output(f, x, contexts, y)
+        if _size(y0) != m or _size(x) != n:
+            raise ValueError(
+                f"f maps {_size(x)} inputs to {_size(y0)} outputs, but its sparsity pattern has shape "
+                f"{plan.shape}: the pattern does not fit f (a KnownJacobianSparsity of the wrong shape?)."
+            )
         kc, kr = plan.column_seeds.shape[0], plan.row_seeds.shape[0]
         use_rows = plan.coloring.kind == "row" or (plan.coloring.kind == "bidirectional" and kr > 0)
         use_cols = not use_rows or kc > 0
@@ -88,9 +106,6 @@ class SparseJacobian(_Sparse, AbstractJacobian):
             tx = tuple(self.dx[i] for i in range(self.dx.shape[0]))
             self.pushforward = pushforward_executor(dense, f, x, tx, contexts, y)
         if use_rows:
-            from .._operators.jacobian import _output
-
-            y0 = _output(f, x, contexts, y)
             if isinstance(y0, (float, int)):
                 self.dy = _seeds(plan.row_seeds, x, (), np.asarray(y0).dtype)
                 ty: tuple[Any, ...] = tuple(float(v) for v in plan.row_seeds[:, 0]) or (0.0,)
@@ -100,27 +115,37 @@ class SparseJacobian(_Sparse, AbstractJacobian):
             self.pullback = pullback_executor(dense, f, x, ty, contexts, y)
         if kc + kr == 0:  # an empty pattern: the one zero seed evaluates nothing to read
             self.expected = self.dx.shape[0] * m if use_cols else self.dy.shape[0] * n
+        self._run = self._run_with_value = None
+        if not (use_cols and use_rows):
+            self._run = self._gathered(False)
+
+    def _gathered(self, with_value: bool) -> Callable[..., Any]:
+        """The one executor's gathered call: the entries of the pattern for numpy ``x``, the
+        dense matrix for another family."""
+        if self.pushforward is not None:
+            gathered, seeds, size = self.pushforward.gathered_pushforward, self.dx, self.plan.shape[0]
+        else:
+            gathered, seeds, size = self.pullback.gathered_pullback, self.dy, self.plan.shape[1]
+        index = self.plan.index if self.numpy else self.plan.dense_index(seeds.shape[0] * size)
+        return gathered(seeds, index, with_value)  # type: ignore[no-any-return]
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
-        parts, value = [], None
-        if self.pushforward is not None:
-            value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)
-            parts.append(_flat(dy, self.numpy))
-        if self.pullback is not None:
-            if value is None:
-                value, dx = self.pullback.value_and_pullback_stacked(x, self.dy, contexts, y)
-            else:
-                dx = self.pullback.pullback_stacked(x, self.dy, contexts, y)
-            parts.append(_flat(dx, self.numpy))
-        return value, self._decompress(parts)
+        if self._run is not None:
+            if self._run_with_value is None:
+                self._run_with_value = self._gathered(True)
+            value, values = self._run_with_value(x, contexts, y)
+            return value, (self.plan.csr(values) if self.numpy else values)
+        value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)  # type: ignore[union-attr]
+        dx = self.pullback.pullback_stacked(x, self.dy, contexts, y)  # type: ignore[union-attr]
+        return value, self._decompress([_flat(dy, self.numpy), _flat(dx, self.numpy)])
 
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        parts = []
-        if self.pushforward is not None:
-            parts.append(_flat(self.pushforward.pushforward_stacked(x, self.dx, contexts, y), self.numpy))
-        if self.pullback is not None:
-            parts.append(_flat(self.pullback.pullback_stacked(x, self.dy, contexts, y), self.numpy))
-        return self._decompress(parts)
+        if self._run is not None:
+            values = self._run(x, contexts, y)
+            return self.plan.csr(values) if self.numpy else values
+        dy = self.pushforward.pushforward_stacked(x, self.dx, contexts, y)  # type: ignore[union-attr]
+        dx = self.pullback.pullback_stacked(x, self.dy, contexts, y)  # type: ignore[union-attr]
+        return self._decompress([_flat(dy, self.numpy), _flat(dx, self.numpy)])
 
 
 class SparseHessian(_Sparse, AbstractHessian):

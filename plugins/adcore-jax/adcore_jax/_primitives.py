@@ -7,21 +7,30 @@ and only apply it. Each ``_name(call, ...)`` builds the function that
 serves: ``(x, tangents, contexts, y)``, ``contexts`` the tuple of the contexts'
 values and ``y`` None (in-place functions are not supported); ``call(x, c)``
 is ``f(x, *c)``.
+
+The gathered forms (AutoSparse's compressed Jacobian) are one jitted call too:
+the pushforwards or pullbacks along fixed seeds and the read of the entries,
+with seeds and positions compiled in as constants (which lets XLA simplify the
+products of one-hot seeds) up to a size, passed as device arrays beyond it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import jax
+import numpy as np
 
 from adcore.extend import AbstractPullback, AbstractPushforward
 
-from ._engine import Setup, bind, host
+from ._engine import Setup, bind, host, x64_on, x64_restore
 from ._traced import Call, apply_linear, jvps, like, on_tuple, stack
 
-__all__ = ["LinearizedPullback", "LinearizedPushforward", "Pullback", "Pushforward"]
+__all__ = [
+    "Fixed", "LinearizedPullback", "LinearizedPushforward", "Pullback", "Pushforward", "gathered", "vjps",
+]
 
 # --- pushforward
 
@@ -46,7 +55,7 @@ class Pushforward(AbstractPushforward):
     """``jax.jvp``, vmapped over a batch of tangents: one call per batch."""
 
     def __init__(self, s: Setup) -> None:
-        self.f = s.f  # the built functions hold it weakly
+        self.f, self._setup = s.f, s  # the built functions hold f weakly
         self._value_tuple = s.method(_pushforward, True, False)
         self._tuple = s.method(_pushforward, False, False)
         self._value_stacked = s.method(_pushforward, True, True)
@@ -65,6 +74,9 @@ class Pushforward(AbstractPushforward):
 
     def pushforward_stacked(self, x: Any, dx: Any, contexts: Any, y: Any = None) -> Any:
         return self._stacked(x, dx, contexts, y)
+
+    def gathered_pushforward(self, dx: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        return gathered(self._setup, jvps, dx, index, with_value)
 
 
 def _linearize(call: Call) -> Callable[..., Any]:
@@ -116,7 +128,7 @@ class Pullback(AbstractPullback):
     """``jax.vjp``, vmapped over a batch of cotangents: one call per batch."""
 
     def __init__(self, s: Setup) -> None:
-        self.f = s.f
+        self.f, self._setup = s.f, s
         self._value_tuple = s.method(_pullback, True, False)
         self._tuple = s.method(_pullback, False, False)
         self._value_stacked = s.method(_pullback, True, True)
@@ -131,6 +143,9 @@ class Pullback(AbstractPullback):
 
     def value_and_pullback_stacked(self, x: Any, dy: Any, contexts: Any, y: Any = None) -> Any:
         return self._value_stacked(x, dy, contexts, y)
+
+    def gathered_pullback(self, dy: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        return gathered(self._setup, vjps, dy, index, with_value)
 
 
 def _vjp(call: Call) -> Callable[..., Any]:
@@ -162,3 +177,73 @@ class LinearizedPullback(AbstractPullback):
 
     def value_and_pullback_stacked(self, x: Any, dy: Any, contexts: Any, y: Any = None) -> Any:
         return host(x, (self._y, self._stacked(self._vjp, self._y, dy)))
+
+
+# --- gathered: the products along fixed seeds and the read of the entries, one call
+
+#: Seeds and positions of at most this many elements in all are compiled in as constants.
+CONSTANT_LIMIT = 1 << 22
+
+
+def vjps(g: Callable[[Any], Any], x: Any, dy: Any) -> tuple[Any, Any]:
+    """``(g(x), dx)``: the pullbacks of stacked cotangents ``dy``, ``g`` evaluated once."""
+    value, vjp = jax.vjp(g, x)
+    return value, jax.vmap(lambda t: vjp(t)[0])(like(dy, value))
+
+
+class Fixed:
+    """Seeds and read positions fixed at preparation: a key of the functions built for ``f``,
+    equal to another when their contents are, so that preparing again compiles nothing."""
+
+    def __init__(self, seeds: Any, index: Any) -> None:
+        self.seeds, self.index = np.asarray(seeds), np.asarray(index)
+        if self.index.dtype != np.int32 and self.index.size and self.index.max() < 2**31:
+            self.index = self.index.astype(np.int32)  # what JAX makes of it without 64-bit mode
+        self.top = int(self.index.max()) if self.index.size else -1
+        self.constant = self.seeds.size + self.index.size <= CONSTANT_LIMIT
+        digest = hashlib.blake2b(repr((self.seeds.shape, self.seeds.dtype.str, self.index.shape,
+                                       self.index.dtype.str, self.constant)).encode())
+        digest.update(np.ascontiguousarray(self.seeds).data)
+        digest.update(np.ascontiguousarray(self.index).data)
+        self.key = digest.digest()
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fixed) and other.key == self.key
+
+
+def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed: Fixed) -> Callable[..., Any]:
+    def run(x: Any, seeds: Any, index: Any, c: tuple[Any, ...]) -> Any:
+        value, p = products(lambda x: call(x, c), x, seeds)
+        flat = jax.numpy.reshape(p, (-1,))
+        if fixed.top > flat.shape[0]:
+            raise ValueError(f"the positions read go up to {fixed.top}, past the {flat.shape[0]} products")
+        if fixed.top == flat.shape[0]:  # the positions outside the pattern read zero
+            values = flat.at[index].get(mode="fill", fill_value=0)
+        else:
+            values = flat.at[index].get(mode="promise_in_bounds")
+        return (value, values) if with_value else values
+
+    if fixed.constant:
+        return lambda x, c, y=None: run(x, fixed.seeds, fixed.index, c)
+    return lambda x, seeds, index, c, y=None: run(x, seeds, index, c)
+
+
+def gathered(s: Setup, products: Callable[..., Any], seeds: Any, index: Any,
+             with_value: bool) -> Callable[..., Any]:
+    """``run(x, contexts, y=None)`` for a primitive's ``gathered_*`` method: ``products`` is
+    ``jvps`` or ``vjps``; one jitted call, its results numpy for a numpy ``x``."""
+    fixed = Fixed(seeds, index)
+    method = s.method(_gathered, products, with_value, fixed)
+    if fixed.constant:
+        return method
+    device = None if s.host or not isinstance(seeds, jax.Array) else next(iter(seeds.devices()))
+    previous = x64_on(True) if s.x64 else None
+    try:
+        on_device = jax.device_put(fixed.seeds, device), jax.device_put(fixed.index, device)
+    finally:
+        if s.x64:
+            x64_restore(previous)
+    return lambda x, contexts, y=None: method(x, *on_device, contexts, y)

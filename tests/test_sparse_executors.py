@@ -1,0 +1,105 @@
+"""AutoSparse's prepared Jacobian: one gathered call of the dense backend's executor per
+Jacobian, its values wrapped in a csr_array; a pattern that does not fit f is refused
+when prepared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+sp = pytest.importorskip("scipy.sparse")
+
+import adcore as ad  # noqa: E402
+from adcore.extend import AbstractBackend, AbstractPullback, AbstractPushforward  # noqa: E402
+
+A = np.diag(np.arange(1.0, 7.0)) + np.diag(np.ones(5), 1)  # bidiagonal: 2 colors either way
+
+
+class Linear(AbstractPushforward, AbstractPullback):
+    """``f(x) = A @ x``, counting the calls of its gathered forms and of what they run."""
+
+    def __init__(self) -> None:
+        self.built: list[bool] = []
+        self.runs = 0
+
+    def value_and_pushforward(self, x: Any, tx: Any, contexts: Any, y: Any = None) -> Any:
+        return A @ x, tuple(A @ t for t in tx)
+
+    def value_and_pullback(self, x: Any, ty: Any, contexts: Any, y: Any = None) -> Any:
+        return A @ x, tuple(t @ A for t in ty)
+
+    def _count(self, run: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
+        self.built.append(with_value)
+
+        def counted(*args: Any) -> Any:
+            self.runs += 1
+            return run(*args)
+
+        return counted
+
+    def gathered_pushforward(self, dx: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        return self._count(super().gathered_pushforward(dx, index, with_value), with_value)
+
+    def gathered_pullback(self, dy: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
+        return self._count(super().gathered_pullback(dy, index, with_value), with_value)
+
+
+@dataclass(frozen=True)
+class AutoLinear(AbstractBackend):
+    """A backend for ``f(x) = A @ x`` whose executors are kept, to be inspected."""
+
+    mode: str | None = None
+    kept: list[Linear] | None = None
+
+    name: ClassVar[str] = "linear"
+    modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
+    batched_tangents: ClassVar[bool] = True
+
+    def _executor(self) -> Linear:
+        executor = Linear()
+        if self.kept is not None:
+            self.kept.append(executor)
+        return executor
+
+    def prepare_pushforward(self, f: Any, x: Any, tx: Any, contexts: Any, *, y: Any = None,
+                            same_point: bool = False) -> Linear:
+        return self._executor()
+
+    def prepare_pullback(self, f: Any, x: Any, ty: Any, contexts: Any, *, y: Any = None,
+                         same_point: bool = False) -> Linear:
+        return self._executor()
+
+
+def f(x: Any) -> Any:
+    return A @ x
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_a_prepared_jacobian_is_one_gathered_call(mode: str) -> None:
+    kept: list[Linear] = []
+    backend = ad.AutoSparse(AutoLinear(mode, kept), sparsity_detector=ad.KnownJacobianSparsity(A != 0))
+    x = np.ones(6)
+    prep = ad.prepare_jacobian(f, backend, x)
+    (executor,) = kept
+    assert prep.ncolors == 2 and executor.built == [False]
+    J = ad.jacobian(f, backend, x, prep=prep)
+    value, J2 = ad.value_and_jacobian(f, backend, x, prep=prep)
+    assert executor.runs == 2 and executor.built == [False, True]
+    for got in (J, J2):
+        assert isinstance(got, sp.csr_array)
+        np.testing.assert_array_equal(got.toarray(), A)
+    np.testing.assert_array_equal(value, A @ x)
+    J.data[:] = 0  # each result owns its arrays
+    np.testing.assert_array_equal(ad.jacobian(f, backend, x, prep=prep).toarray(), A)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_a_pattern_that_does_not_fit_f_is_refused_when_prepared(mode: str) -> None:
+    # Five rows for six outputs: a gather at the pattern's positions would read wrong values.
+    known = ad.KnownJacobianSparsity(np.eye(5, 6))
+    with pytest.raises(ValueError, match="maps 6 inputs to 6 outputs.*does not fit f"):
+        ad.prepare_jacobian(f, ad.AutoSparse(AutoLinear(mode), sparsity_detector=known), np.ones(6))

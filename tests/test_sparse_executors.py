@@ -103,3 +103,18 @@ def test_a_pattern_that_does_not_fit_f_is_refused_when_prepared(mode: str) -> No
     known = ad.KnownJacobianSparsity(np.eye(5, 6))
     with pytest.raises(ValueError, match="maps 6 inputs to 6 outputs.*does not fit f"):
         ad.prepare_jacobian(f, ad.AutoSparse(AutoLinear(mode), sparsity_detector=known), np.ones(6))
+
+
+def test_the_dense_fallback_jacobian_uses_a_gathered_form_where_the_backend_has_one() -> None:
+    # No AutoSparse: the core's Jacobian from pushforwards reads the stacked columns as J
+    # through the backend's own gathered form, in one call, where the backend overrides it.
+    kept: list[Linear] = []
+    backend, x = AutoLinear("forward", kept), np.linspace(-1.0, 1.0, 6)
+    prep = ad.prepare_jacobian(f, backend, x)
+    (executor,) = kept
+    assert executor.built == [False, True]
+    np.testing.assert_array_equal(ad.jacobian(f, backend, x, prep=prep), A)
+    value, J = ad.value_and_jacobian(f, backend, x, prep=prep)
+    np.testing.assert_array_equal(J, A)
+    np.testing.assert_array_equal(value, A @ x)
+    assert executor.runs == 2

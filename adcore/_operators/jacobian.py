@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .._arrays import basis, copy_into, is_scalar
 from .._contexts import unwrap
 from .._executors import AbstractJacobian, AbstractPullback, AbstractPushforward
@@ -122,8 +124,15 @@ def jacobian_from_pushforward(
 
     xp = array_namespace(x)
     dx = basis(x, xp)
-    tx = tuple(dx[i] for i in range(dx.shape[0]))
-    return JacobianFromPushforward(pushforward_executor(backend, f, x, tx, contexts, y), dx, xp)
+    n = dx.shape[0]
+    pushforward = pushforward_executor(backend, f, x, tuple(dx[i] for i in range(n)), contexts, y)
+    if type(pushforward).gathered_pushforward is AbstractPushforward.gathered_pushforward:
+        return JacobianFromPushforward(pushforward, dx, xp)
+    # The engine fuses products and gather in one call (it compiles): the gather that
+    # reads the stacked columns as the matrix J replaces a transposition of its own.
+    m = _size(_output(f, x, contexts, y))
+    index = np.ascontiguousarray(np.arange(n * m).reshape(n, m).T)
+    return JacobianFromGather(pushforward, dx, index)
 
 
 class JacobianFromPushforward(AbstractJacobian):
@@ -144,6 +153,20 @@ class JacobianFromPushforward(AbstractJacobian):
         # permute_dims: TensorFlow's tensors have no .T.
         xp = array_namespace(dy)
         return xp.permute_dims(_matrix(xp, dy, self.n), (1, 0))
+
+
+class JacobianFromGather(AbstractJacobian):
+    """Columns of J: the pushforwards along the basis of x, read as a matrix, in one call."""
+
+    def __init__(self, pushforward: AbstractPushforward, dx: Any, index: Any) -> None:
+        self._plain = pushforward.gathered_pushforward(dx, index)
+        self._value = pushforward.gathered_pushforward(dx, index, with_value=True)
+
+    def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
+        return self._value(x, contexts, y)
+
+    def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
+        return self._plain(x, contexts, y)
 
 
 # --- fallback: jacobian from pullback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -42,6 +43,11 @@ class AbstractBackend:
     Every ``prepare_*`` receives the function, a sample ``x`` (and tangents),
     the contexts as ``Constant``/``Cache`` objects, and for an in-place function
     the output buffer ``y``; it returns an executor from ``adcore.extend``.
+
+    For a dataclass backend (declared with ``repr=False``), this class checks the
+    options on construction (``mode`` is None, ``"forward"`` or ``"reverse"``; an
+    option whose default is a bool is a bool) and writes the repr, naming the
+    options that differ from their defaults: ``AutoJAX(mode='reverse')``.
     """
 
     #: Name under which ``adcore.backend(name)`` builds it, e.g. ``"jax"``.
@@ -66,6 +72,23 @@ class AbstractBackend:
     prep_class: ClassVar[type[Prep]] = Prep
     #: The mode the user asked for, if the backend takes a ``mode`` option.
     mode: str | None = None
+
+    def __post_init__(self) -> None:
+        name = type(self).__name__
+        for field in _options(self):
+            value = getattr(self, field.name)
+            if field.name == "mode" and value not in (None, "forward", "reverse"):
+                raise ValueError(
+                    f"{name}(mode={value!r}): mode must be None (chosen per operator), "
+                    "'forward' or 'reverse'."
+                )
+            if isinstance(field.default, bool) and not isinstance(value, bool):
+                raise TypeError(f"{name}({field.name}={value!r}): {field.name} must be True or False.")
+
+    def __repr__(self) -> str:
+        args = [f"{f.name}={getattr(self, f.name)!r}" for f in _options(self)
+                if f.repr and getattr(self, f.name) != f.default]
+        return f"{type(self).__name__}({', '.join(args)})"
 
     def available(self) -> bool:
         """Whether the engine behind this backend imports and works here."""
@@ -135,3 +158,8 @@ class AbstractBackend:
     def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
         """Prepare the Hessian matrix ``(x.size, x.size)``."""
         raise NotSupportedError(f"{self!r} has no native hessian")
+
+
+def _options(backend: AbstractBackend) -> tuple[dataclasses.Field[Any], ...]:
+    """The options of a dataclass backend: its fields (none for another class)."""
+    return dataclasses.fields(backend) if dataclasses.is_dataclass(backend) else ()

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AutoAutograd"]
 
-MODES = (None, "forward", "reverse")
 Contexts = tuple[Any, ...]
 
 
@@ -70,16 +69,6 @@ class AutoAutograd(AbstractBackend):
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(
-                f"AutoAutograd(mode={self.mode!r}): mode must be None (chosen per operator), "
-                "'forward' or 'reverse'."
-            )
-
-    def __repr__(self) -> str:
-        return "AutoAutograd()" if self.mode is None else f"AutoAutograd(mode={self.mode!r})"
 
     def available(self) -> bool:
         return importlib.util.find_spec("autograd") is not None

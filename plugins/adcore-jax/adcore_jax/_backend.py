@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["AutoJAX", "JAXPrep"]
 
 Contexts = tuple[Any, ...]
-_MODES = (None, "forward", "reverse")
 
 
 class JAXPrep(Prep):
@@ -115,21 +114,6 @@ class AutoJAX(AbstractBackend):
     batched_tangents: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "jax"})
     prep_class: ClassVar[type[Prep]] = JAXPrep
-
-    def __post_init__(self) -> None:
-        if self.mode not in _MODES:
-            raise ValueError(
-                f"AutoJAX(mode={self.mode!r}): mode must be None (chosen per operator), "
-                "'forward' or 'reverse'."
-            )
-        if not isinstance(self.jit, bool):
-            raise TypeError(f"AutoJAX(jit={self.jit!r}): jit must be True or False.")
-
-    def __repr__(self) -> str:
-        args = [] if self.mode is None else [f"mode={self.mode!r}"]
-        if not self.jit:
-            args.append("jit=False")
-        return f"AutoJAX({', '.join(args)})"
 
     def available(self) -> bool:
         try:

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AutoTensorFlow"]
 
-MODES = (None, "forward", "reverse")
 Contexts = tuple[Any, ...]
 
 
@@ -83,21 +82,6 @@ class AutoTensorFlow(AbstractBackend):
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "tensorflow"})
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(
-                f"AutoTensorFlow(mode={self.mode!r}): mode must be None (chosen per operator), "
-                "'forward' or 'reverse'."
-            )
-        if not isinstance(self.jit, bool):
-            raise TypeError(f"AutoTensorFlow(jit={self.jit!r}): jit must be True or False.")
-
-    def __repr__(self) -> str:
-        args = [] if self.mode is None else [f"mode={self.mode!r}"]
-        if self.jit:
-            args.append("jit=True")
-        return f"AutoTensorFlow({', '.join(args)})"
 
     def available(self) -> bool:
         return importlib.util.find_spec("tensorflow") is not None

@@ -24,7 +24,6 @@ from adcore.extend import (
 
 __all__ = ["AutoTorch"]
 
-_MODES = (None, "forward", "reverse")
 Contexts = tuple[Any, ...]
 
 
@@ -69,21 +68,6 @@ class AutoTorch(AbstractBackend):
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "torch"})
-
-    def __post_init__(self) -> None:
-        if self.mode not in _MODES:
-            raise ValueError(
-                f"AutoTorch(mode={self.mode!r}): mode must be None (chosen per operator), "
-                "'forward' or 'reverse'."
-            )
-        if not isinstance(self.compile, bool):
-            raise TypeError(f"AutoTorch(compile={self.compile!r}): compile must be True or False.")
-
-    def __repr__(self) -> str:
-        args = [] if self.mode is None else [f"mode={self.mode!r}"]
-        if self.compile:
-            args.append("compile=True")
-        return f"AutoTorch({', '.join(args)})"
 
     def available(self) -> bool:
         try:

@@ -16,6 +16,7 @@ __all__ = [
     "describe",
     "family",
     "signature",
+    "writable_numpy",
 ]
 
 _FAMILY_ALIASES = {"builtins": "numpy", "jaxlib": "jax", "tensorflow": "tensorflow"}
@@ -48,6 +49,14 @@ def describe(sig: tuple[Any, ...] | None) -> str:
     if shape is None:
         return name
     return f"{name} of shape {tuple(shape)} and dtype {dtype}"
+
+
+def writable_numpy(values: Any) -> np.ndarray:
+    """``values`` as a numpy array that its receiver may write to: an engine's array (perhaps
+    still being computed: this waits for it) read by ``numpy.asarray``, copied where numpy
+    may not write to what it reads (a JAX array's buffer)."""
+    a = np.asarray(values)
+    return a if a.flags.writeable else a.copy()
 
 
 def is_scalar(value: Any) -> bool:

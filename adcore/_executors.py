@@ -117,7 +117,9 @@ class AbstractPushforward(ABC):
         ``dx`` and ``index`` are fixed once, when ``run`` is built: AutoSparse's seeds and the
         positions of its result's entries among the compressed products. ``index`` is a numpy
         integer array of any shape whose entries lie in ``[0, dx.shape[0] * y.size]``; the last
-        value reads zero. Override it where the engine can do the whole in one call.
+        value reads zero. Override it where the engine can do the whole in one call. For a
+        numpy ``x`` the values read may be the engine's array, which callers read with
+        ``numpy.asarray`` (``adcore._arrays.writable_numpy``) as late as they can.
         """
         gather = _Gather(index)
         if with_value:

@@ -292,8 +292,8 @@ def jax_table(targets: Targets, repeat: int, timer: Callable[[], float] = time.p
 
     print(f"  jax {jax.__version__} on {jax.devices()[0].platform}, float32 (JAX's default) throughout.\n"
           "  adcore takes numpy x and returns a scipy csr_array (numpy in, numpy out): one jitted call\n"
-          "  (x to the device, the compressed products and the gather of the nnz entries), the entries\n"
-          "  copied back to the host, and the csr_array built around them with the prepared indices.\n"
+          "  (x to the device, the compressed products and the gather of the nnz entries), the csr_array\n"
+          "  built with the prepared indices while it runs, then the entries copied into it.\n"
           "  asdex and sparsejac return a BCOO on the device (timed until its data is ready), called\n"
           "  with the same numpy x ('numpy x') and with x already on the device ('jax x': no transfer\n"
           "  either way; adcore's column is the same numpy-x-to-csr_array time: for a jax.Array x\n"

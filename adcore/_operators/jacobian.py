@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import basis, copy_into, is_scalar
+from .._arrays import basis, copy_into, family, is_scalar, writable_numpy
 from .._contexts import unwrap
 from .._executors import AbstractJacobian, AbstractPullback, AbstractPushforward
 from .._namespace import array_namespace
@@ -132,7 +132,7 @@ def jacobian_from_pushforward(
     # reads the stacked columns as the matrix J replaces a transposition of its own.
     m = _size(_output(f, x, contexts, y))
     index = np.ascontiguousarray(np.arange(n * m).reshape(n, m).T)
-    return JacobianFromGather(pushforward, dx, index)
+    return JacobianFromGather(pushforward, dx, index, family(x) == "numpy")
 
 
 class JacobianFromPushforward(AbstractJacobian):
@@ -158,15 +158,18 @@ class JacobianFromPushforward(AbstractJacobian):
 class JacobianFromGather(AbstractJacobian):
     """Columns of J: the pushforwards along the basis of x, read as a matrix, in one call."""
 
-    def __init__(self, pushforward: AbstractPushforward, dx: Any, index: Any) -> None:
+    def __init__(self, pushforward: AbstractPushforward, dx: Any, index: Any, numpy: bool) -> None:
         self._plain = pushforward.gathered_pushforward(dx, index)
         self._value = pushforward.gathered_pushforward(dx, index, with_value=True)
+        self._read = writable_numpy if numpy else None  # for numpy x the engine may give its own array
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
-        return self._value(x, contexts, y)
+        value, J = self._value(x, contexts, y)
+        return value, (J if self._read is None else self._read(J))
 
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        return self._plain(x, contexts, y)
+        J = self._plain(x, contexts, y)
+        return J if self._read is None else self._read(J)
 
 
 # --- fallback: jacobian from pullback

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .._arrays import writable_numpy
 from ._coloring import Coloring
 from ._detectors import scipy_sparse
 from ._symmetric import _entries, _unique_in_line
@@ -67,25 +68,30 @@ class Plan:
         self._dense_index = (size, where.reshape(m, n))
         return self._dense_index[1]
 
-    def csr(self, values: np.ndarray) -> Any:
-        """A new ``csr_array`` of the pattern holding ``values`` (not copied), with its own
-        index arrays.
+    def csr(self, values: Any) -> Any:
+        """A new ``csr_array`` of the pattern holding ``values`` (not copied where numpy may
+        write to them), with its own index arrays.
 
-        scipy's constructor validates its arguments, a few tens of microseconds that the
-        prepared call would pay every time; the pattern is known valid, so each result
-        is a copy of the state of one array built (and checked) at the first call.
+        ``values`` may be an engine's array still being computed (see ``gathered_pushforward``):
+        the array is built around them first, and they are read last, so that this host work
+        overlaps the engine's. scipy's constructor validates its arguments, a few tens of
+        microseconds that the prepared call would pay every time; the pattern is known valid,
+        so each result is a copy of the state of one array built (and checked) at the first call.
         """
         template = self._template
         if template is None:  # private: a result handed out could be edited by its owner
             sp = scipy_sparse()
-            built = sp.csr_array((values.copy(), self.indices.copy(), self.indptr.copy()), shape=self.shape)
+            data = np.array(values)
+            built = sp.csr_array((data, self.indices.copy(), self.indptr.copy()), shape=self.shape)
             template = self._template = built if self._copies_state(built) else False
         if template is False:
             sp = scipy_sparse()
-            return sp.csr_array((values, self.indices.copy(), self.indptr.copy()), shape=self.shape)
+            return sp.csr_array((writable_numpy(values), self.indices.copy(), self.indptr.copy()),
+                                shape=self.shape)
         result = object.__new__(type(template))
         result.__dict__.update(template.__dict__)
-        result.data, result.indices, result.indptr = values, self.indices.copy(), self.indptr.copy()
+        result.indices, result.indptr = self.indices.copy(), self.indptr.copy()
+        result.data = writable_numpy(values)
         return result
 
     def _copies_state(self, built: Any) -> bool:

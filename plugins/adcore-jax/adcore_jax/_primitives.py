@@ -25,7 +25,7 @@ import numpy as np
 
 from adcore.extend import AbstractPullback, AbstractPushforward
 
-from ._engine import Setup, bind, host, x64_on, x64_restore
+from ._engine import Setup, bind, host, to_numpy, x64_on, x64_restore
 from ._traced import Call, apply_linear, jvps, like, on_tuple, stack
 
 __all__ = [
@@ -217,13 +217,17 @@ class Fixed:
 def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed: Fixed) -> Callable[..., Any]:
     def run(x: Any, seeds: Any, index: Any, c: tuple[Any, ...]) -> Any:
         value, p = products(lambda x: call(x, c), x, seeds)
-        flat = jax.numpy.reshape(p, (-1,))
-        if fixed.top > flat.shape[0]:
-            raise ValueError(f"the positions read go up to {fixed.top}, past the {flat.shape[0]} products")
-        if fixed.top == flat.shape[0]:  # the positions outside the pattern read zero
-            values = flat.at[index].get(mode="fill", fill_value=0)
+        p = jax.numpy.reshape(p, (p.shape[0], -1))
+        if fixed.top > p.size:
+            raise ValueError(f"the positions read go up to {fixed.top}, past the {p.size} products")
+        # read as (product, entry) pairs: XLA's CPU backend splits such a gather over its threads,
+        # where it runs the gather of the flattened products on one
+        xp = np if isinstance(index, np.ndarray) else jax.numpy
+        at = p.at[xp.divmod(index, p.shape[1])]
+        if fixed.top == p.size:  # the positions outside the pattern read zero
+            values = at.get(mode="fill", fill_value=0)
         else:
-            values = flat.at[index].get(mode="promise_in_bounds")
+            values = at.get(mode="promise_in_bounds")
         return (value, values) if with_value else values
 
     if fixed.constant:
@@ -234,16 +238,25 @@ def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed:
 def gathered(s: Setup, products: Callable[..., Any], seeds: Any, index: Any,
              with_value: bool) -> Callable[..., Any]:
     """``run(x, contexts, y=None)`` for a primitive's ``gathered_*`` method: ``products`` is
-    ``jvps`` or ``vjps``; one jitted call, its results numpy for a numpy ``x``."""
+    ``jvps`` or ``vjps``; one jitted call. For a numpy ``x`` the value comes back as numpy and
+    the values read as the ``jax.Array`` (still being computed, with JAX's asynchronous
+    dispatch), which the caller reads with ``numpy.asarray`` once it has built what it can."""
     fixed = Fixed(seeds, index)
-    method = s.method(_gathered, products, with_value, fixed)
-    if fixed.constant:
-        return method
-    device = None if s.host or not isinstance(seeds, jax.Array) else next(iter(seeds.devices()))
-    previous = x64_on(True) if s.x64 else None
-    try:
-        on_device = jax.device_put(fixed.seeds, device), jax.device_put(fixed.index, device)
-    finally:
-        if s.x64:
-            x64_restore(previous)
-    return lambda x, contexts, y=None: method(x, *on_device, contexts, y)
+    fn = s.fn(_gathered, products, with_value, fixed)
+    if not fixed.constant:
+        device = None if s.host or not isinstance(seeds, jax.Array) else next(iter(seeds.devices()))
+        previous = x64_on(True) if s.x64 else None
+        try:
+            on_device = jax.device_put(fixed.seeds, device), jax.device_put(fixed.index, device)
+        finally:
+            if s.x64:
+                x64_restore(previous)
+        fn = lambda x, contexts, y=None, fn=fn: fn(x, *on_device, contexts, y)
+    if not (s.host and with_value):
+        return fn
+
+    def run_with_value(x: Any, contexts: Any, y: Any = None) -> Any:
+        value, values = fn(x, contexts, y)
+        return to_numpy(value), values
+
+    return run_with_value

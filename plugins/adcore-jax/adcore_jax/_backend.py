@@ -39,31 +39,43 @@ class JAXPrep(Prep):
     fraction of the cost of reading ``.shape`` and ``.dtype``. Calls with contexts,
     or that do not fit at first sight, get ``Prep``'s whole check."""
 
-    __slots__ = ("_aval", "_tangent_avals")
+    __slots__ = ("_aval", "_tangent_aval", "_tangent_avals", "_xtype")
 
     def __init__(self, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                  contexts: Contexts, tangents: tuple[Any, ...] | None = None, *args: Any,
                  **kwargs: Any) -> None:
         super().__init__(operator, f, backend, executor, x, contexts, tangents, *args, **kwargs)
+        self._xtype = type(x)
         self._aval = getattr(x, "aval", None)
         self._tangent_avals = tuple(getattr(t, "aval", None) for t in tangents or ())
+        # the usual single tangent, tested without a call: a placeholder no aval is when not that
+        self._tangent_aval = self._tangent_avals[0] if len(self._tangent_avals) == 1 else _NO_AVAL
 
     def check(self, operator: str, f: Callable[..., Any], backend: Any, x: Any, contexts: Contexts,
               tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
-        xtype, xshape, xdtype = self._x
-        if (
-            type(x) is xtype
-            and (x.aval is self._aval if self._aval is not None
-                 else xshape is None or (x.shape == xshape and x.dtype == xdtype))
-            and f is self.f
-            and operator is self.operator
-            and backend is self.backend
-            and not contexts
-            and y is None
-            and (tangents is None or _same_avals(tangents, self._tangent_avals))
-        ):
+        if self._aval is None:  # x of the numpy family: Prep's own test of shape and dtype
+            Prep.check(self, operator, f, backend, x, contexts, tangents, y)
             return
-        Prep.check(self, operator, f, backend, x, contexts, tangents, y)
+        try:
+            if (
+                type(x) is self._xtype
+                and x.aval is self._aval
+                and f is self.f
+                and operator is self.operator
+                and backend is self.backend
+                and not contexts
+                and y is None
+                and (tangents is None
+                     or (len(tangents) == 1 and tangents[0].aval is self._tangent_aval)
+                     or _same_avals(tangents, self._tangent_avals))
+            ):
+                return
+        except (AttributeError, TypeError):  # not JAX values, or no tuple: the whole check says why
+            pass
+        Prep._check(self, operator, f, backend, x, contexts, tangents, y)
+
+
+_NO_AVAL = object()
 
 
 def _same_avals(values: Any, avals: tuple[Any, ...]) -> bool:

@@ -48,7 +48,7 @@ class JAXPrep(Prep):
         self._xtype = type(x)
         self._aval = getattr(x, "aval", None)
         self._tangent_avals = tuple(getattr(t, "aval", None) for t in tangents or ())
-        # the usual single tangent, tested without a call: a placeholder no aval is when not that
+        # the aval of the usual single tangent, compared inline; with several, one that no aval is
         self._tangent_aval = self._tangent_avals[0] if len(self._tangent_avals) == 1 else _NO_AVAL
 
     def check(self, operator: str, f: Callable[..., Any], backend: Any, x: Any, contexts: Contexts,

@@ -16,6 +16,7 @@ __all__ = [
     "describe",
     "family",
     "signature",
+    "to_dense",
     "writable_numpy",
 ]
 
@@ -57,6 +58,14 @@ def writable_numpy(values: Any) -> np.ndarray:
     may not write to what it reads (a JAX array's buffer)."""
     a = np.asarray(values)
     return a if a.flags.writeable else a.copy()
+
+
+def to_dense(value: Any) -> Any:
+    """A sparse result in a family other than numpy's (JAX's ``BCOO``) as its dense array;
+    anything else as it is. (numpy would read a BCOO as an array of objects.)"""
+    if type(value).__module__.startswith("jax.experimental.sparse"):
+        return value.todense()
+    return value
 
 
 def is_scalar(value: Any) -> bool:
@@ -106,6 +115,7 @@ def copy_into(out: Any, value: Any, what: str = "out") -> Any:
         from .sparse._decompression import copy_sparse
 
         return copy_sparse(out, value, what)
+    value = to_dense(value)
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
         raise ValueError(

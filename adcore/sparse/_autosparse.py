@@ -102,7 +102,8 @@ class AutoSparse(AbstractBackend):
     prepared, then cost one batch of as many pushforwards (forward mode: column
     coloring), pullbacks (reverse mode: row coloring), both (``MixedMode``) or hvps
     (star or acyclic coloring) of ``dense`` as there are colors. For numpy ``x`` they
-    return a ``scipy.sparse.csr_array``; for another array family, a dense array of it.
+    return a ``scipy.sparse.csr_array``, for a ``jax.Array`` a ``jax.experimental.sparse.BCOO``;
+    for another array family, a dense array of it.
     Every other operator is ``dense``'s. The prep exposes ``sparsity_pattern``,
     ``ncolors``, ``colors`` and ``coloring``.
 

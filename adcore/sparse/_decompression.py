@@ -45,13 +45,17 @@ class Plan:
         else:
             self.index, self.solver = _acyclic_system(rows, cols, coloring.column_colors, n)  # type: ignore[arg-type]
 
-    def decompress(self, compressed: Any, xp: Any = None) -> Any:
-        """The result from the flattened compressed evaluations (columns' first, then rows')."""
+    def decompress(self, compressed: Any, xp: Any = None, build: Any = None) -> Any:
+        """The result from the flattened compressed evaluations (columns' first, then rows'):
+        for numpy (no ``xp``) a ``csr_array``; for another family ``xp``, ``build(values)``
+        (see ``sparse_builder``) or without one the dense matrix."""
         if xp is None:
             values = np.take(compressed, self.index) if self.solver is None else self.solver(compressed)
             return self.csr(values)
-        # Another array family: the dense matrix, in one take from the compressed values
-        # with a zero appended for the entries outside the pattern.
+        if build is not None:
+            return build(xp.take(compressed, xp.asarray(self.index)))
+        # The dense matrix, in one take from the compressed values with a zero appended for
+        # the entries outside the pattern.
         index = self.dense_index(compressed.shape[0])
         padded = xp.concat([compressed, xp.zeros((1,), dtype=compressed.dtype)])
         return xp.reshape(xp.take(padded, xp.asarray(index.reshape(-1))), self.shape)

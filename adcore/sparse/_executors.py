@@ -20,6 +20,7 @@ from .._prep import Prep
 from ..errors import NotSupportedError
 from ._coloring import Coloring
 from ._decompression import Plan
+from ._families import sparse_builder
 
 __all__ = ["SparseHessian", "SparseJacobian", "SparsePrep"]
 
@@ -67,7 +68,8 @@ class _Sparse:
                 f"pattern of shape {self.plan.shape} expects {self.expected}: the pattern does not "
                 "fit f (a KnownJacobianSparsity of the wrong shape?)."
             )
-        return self.plan.decompress(compressed, None if self.numpy else array_namespace(compressed))
+        xp = None if self.numpy else array_namespace(compressed)
+        return self.plan.decompress(compressed, xp, self.build)
 
 
 class SparseJacobian(_Sparse, AbstractJacobian):
@@ -86,7 +88,7 @@ class SparseJacobian(_Sparse, AbstractJacobian):
         from .._operators.pullback import pullback_executor
         from .._operators.pushforward import pushforward_executor
 
-        self.plan, self.numpy = plan, isinstance(x, np.ndarray)
+        self.plan, self.numpy, self.build = plan, isinstance(x, np.ndarray), sparse_builder(plan, x)
         if not self.numpy and plan.solver is not None:
             raise NotSupportedError("decompression='substitution' works for numpy inputs only")
         m, n = plan.shape
@@ -120,13 +122,13 @@ class SparseJacobian(_Sparse, AbstractJacobian):
             self._run = self._gathered(False)
 
     def _gathered(self, with_value: bool) -> Callable[..., Any]:
-        """The one executor's gathered call: the entries of the pattern for numpy ``x``, the
-        dense matrix for another family."""
+        """The one executor's gathered call: the entries of the pattern, or the dense matrix
+        for a family without a sparse result."""
         if self.pushforward is not None:
             gathered, seeds, size = self.pushforward.gathered_pushforward, self.dx, self.plan.shape[0]
         else:
             gathered, seeds, size = self.pullback.gathered_pullback, self.dy, self.plan.shape[1]
-        index = self.plan.index if self.numpy else self.plan.dense_index(seeds.shape[0] * size)
+        index = self.plan.index if self.build is not None else self.plan.dense_index(seeds.shape[0] * size)
         return gathered(seeds, index, with_value)  # type: ignore[no-any-return]
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
@@ -134,7 +136,7 @@ class SparseJacobian(_Sparse, AbstractJacobian):
             if self._run_with_value is None:
                 self._run_with_value = self._gathered(True)
             value, values = self._run_with_value(x, contexts, y)
-            return value, (self.plan.csr(values) if self.numpy else values)
+            return value, (values if self.build is None else self.build(values))
         value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)  # type: ignore[union-attr]
         dx = self.pullback.pullback_stacked(x, self.dy, contexts, y)  # type: ignore[union-attr]
         return value, self._decompress([_flat(dy, self.numpy), _flat(dx, self.numpy)])
@@ -142,7 +144,7 @@ class SparseJacobian(_Sparse, AbstractJacobian):
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         if self._run is not None:
             values = self._run(x, contexts, y)
-            return self.plan.csr(values) if self.numpy else values
+            return values if self.build is None else self.build(values)
         dy = self.pushforward.pushforward_stacked(x, self.dx, contexts, y)  # type: ignore[union-attr]
         dx = self.pullback.pullback_stacked(x, self.dy, contexts, y)  # type: ignore[union-attr]
         return self._decompress([_flat(dy, self.numpy), _flat(dx, self.numpy)])
@@ -155,6 +157,7 @@ class SparseHessian(_Sparse, AbstractHessian):
         from .._operators.hvp import hvp_executor
 
         self.f, self.plan, self.numpy = f, plan, isinstance(x, np.ndarray)
+        self.build = sparse_builder(plan, x)
         if not self.numpy and plan.solver is not None:
             raise NotSupportedError("decompression='substitution' works for numpy inputs only")
         self.dx = _seeds(plan.column_seeds, x, tuple(np.shape(x)))

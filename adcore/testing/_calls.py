@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import adcore as ad
+from adcore._arrays import to_dense
 
 from ._scenario import Scenario
 
@@ -148,6 +149,7 @@ def to_numpy(value: Any) -> Any:
         return value
     if type(value).__module__.startswith("scipy.sparse"):  # AutoSparse's results
         return value.toarray()
+    value = to_dense(value)  # AutoSparse's results for jax.Array x
     if hasattr(value, "detach"):  # torch: leave the graph and the device first
         value = value.detach().cpu()
     return np.asarray(value)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from adcore_jax import _primitives
 from adcore_jax._engine import functions_of
+from jax.experimental import sparse as jsparse
 
 import adcore as ad
 from adcore.extend import AbstractPullback, AbstractPushforward, ForwardFromPrimitive, ReverseFromPrimitive
@@ -83,9 +84,31 @@ def test_sparse_jacobians_in_one_call(placement, mode, f):
     np.testing.assert_allclose(J.toarray(), 2 * J2.toarray(), rtol=1e-12)
     np.testing.assert_allclose(value, f(X), rtol=1e-12)
     xj = jnp.asarray(X, dtype=jnp.float32)
-    Jj = ad.jacobian(f, backend, xj)  # another family: the dense matrix, one take
-    assert isinstance(Jj, jax.Array) and Jj.dtype == jnp.float32 and Jj.shape == dense.shape
-    np.testing.assert_allclose(np.asarray(Jj), dense, rtol=1e-5, atol=1e-6)
+    prep = ad.prepare_jacobian(f, backend, xj)
+    Jj = ad.jacobian(f, backend, xj, prep=prep)  # a jax.Array x: a BCOO of the same entries
+    value, Jj2 = ad.value_and_jacobian(f, backend, xj, prep=prep)
+    np.testing.assert_allclose(value, f(X), rtol=1e-5)
+    for got in (Jj, Jj2):
+        assert isinstance(got, jsparse.BCOO) and got.dtype == jnp.float32 and got.shape == dense.shape
+        assert got.indices_sorted and got.unique_indices and got.indices.dtype == jnp.int32
+        np.testing.assert_array_equal(got.indices, np.argwhere(prep.sparsity_pattern.toarray()))
+        np.testing.assert_allclose(np.asarray(got.todense()), dense, rtol=1e-5, atol=1e-6)
+    assert Jj.indices is Jj2.indices  # immutable: the results of a prep share their indices
+    out = np.full(dense.shape, np.nan, np.float32)
+    assert ad.jacobian(f, backend, xj, prep=prep, out=out) is out  # filled densely
+    np.testing.assert_allclose(out, dense, rtol=1e-5, atol=1e-6)
+
+
+def test_sparse_results_for_jax_arrays_inside_jit():
+    backend = ad.AutoSparse(ad.AutoJAX())
+    xj = jnp.asarray(X, dtype=jnp.float32)
+    prep = ad.prepare_jacobian(banded, backend, xj, strict=False)
+    J = jax.jit(lambda x: ad.jacobian(banded, backend, x, prep=prep))(xj)
+    assert isinstance(J, jsparse.BCOO)
+    np.testing.assert_array_equal(J.todense(), ad.jacobian(banded, backend, xj, prep=prep).todense())
+    H = ad.hessian(total, backend, xj)
+    assert isinstance(H, jsparse.BCOO) and H.nse == X.size  # a diagonal Hessian
+    np.testing.assert_allclose(H.todense(), np.diag(6 * X), rtol=1e-5)
 
 
 def test_the_fallback_jacobian_gives_writable_numpy():
@@ -99,7 +122,7 @@ def test_results_stay_on_the_device_of_x():
     other = jax.devices()[-1]
     x = jax.device_put(jnp.asarray(X, dtype=jnp.float32), other)
     J = ad.jacobian(banded, ad.AutoSparse(ad.AutoJAX()), x)
-    assert J.devices() == {other}
+    assert J.data.devices() == J.indices.devices() == {other}
 
 
 def test_mixed_mode_takes_the_generic_path():
@@ -108,7 +131,8 @@ def test_mixed_mode_takes_the_generic_path():
     dense = np.asarray(ad.jacobian(arrow, ad.AutoJAX(), X))
     np.testing.assert_allclose(ad.jacobian(arrow, backend, X).toarray(), dense, rtol=1e-12)
     Jj = ad.jacobian(arrow, backend, jnp.asarray(X, dtype=jnp.float32))
-    np.testing.assert_allclose(np.asarray(Jj), dense, rtol=1e-5)
+    assert isinstance(Jj, jsparse.BCOO)
+    np.testing.assert_allclose(np.asarray(Jj.todense()), dense, rtol=1e-5)
 
 
 def test_preparing_again_compiles_nothing():

@@ -46,5 +46,7 @@ class Cache(Context[T]):
 
 
 def unwrap(contexts: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The values inside ``contexts``, in order."""
-    return tuple([c.value for c in contexts]) if contexts else ()
+    """The values inside ``contexts``, in order. The operators' prepared calls write
+    ``contexts and unwrap(contexts)``: with no contexts, the usual case, they pass the
+    empty tuple they were given and save this call (some 40 ns of a few microseconds)."""
+    return tuple([c.value for c in contexts])

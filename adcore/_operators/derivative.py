@@ -33,7 +33,7 @@ def derivative(
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("derivative", f, backend, x, contexts, None, y)
-    der = prep.executor.derivative(x, unwrap(contexts), y)
+    der = prep.executor.derivative(x, contexts and unwrap(contexts), y)
     return der if out is None else copy_into(out, der)
 
 
@@ -46,7 +46,7 @@ def value_and_derivative(
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("derivative", f, backend, x, contexts, None, y)
-    value, der = prep.executor.value_and_derivative(x, unwrap(contexts), y)
+    value, der = prep.executor.value_and_derivative(x, contexts and unwrap(contexts), y)
     return value, (der if out is None else copy_into(out, der))
 
 

@@ -33,7 +33,7 @@ def gradient(
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("gradient", f, backend, x, contexts, None, y)
-    grad = prep.executor.gradient(x, unwrap(contexts))
+    grad = prep.executor.gradient(x, contexts and unwrap(contexts))
     return grad if out is None else copy_into(out, grad)
 
 
@@ -46,7 +46,7 @@ def value_and_gradient(
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("gradient", f, backend, x, contexts, None, y)
-    value, grad = prep.executor.value_and_gradient(x, unwrap(contexts))
+    value, grad = prep.executor.value_and_gradient(x, contexts and unwrap(contexts))
     return value, (grad if out is None else copy_into(out, grad))
 
 

@@ -35,7 +35,7 @@ def hessian(
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("hessian", f, backend, x, contexts, None, y)
-    H = prep.executor.hessian(x, unwrap(contexts))
+    H = prep.executor.hessian(x, contexts and unwrap(contexts))
     return H if out is None else copy_into(out, H)
 
 
@@ -51,7 +51,7 @@ def value_gradient_and_hessian(
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("hessian", f, backend, x, contexts, None, y)
-    value, grad, H = prep.executor.value_gradient_and_hessian(x, unwrap(contexts))
+    value, grad, H = prep.executor.value_gradient_and_hessian(x, contexts and unwrap(contexts))
     if out is None:
         return value, grad, H
     return value, copy_into(out[0], grad, "out[0]"), copy_into(out[1], H, "out[1]")

@@ -37,7 +37,7 @@ def hvp(
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("hvp", f, backend, x, contexts, tx, y)
-    tg = prep.executor.hvp(x, tx, unwrap(contexts))
+    tg = prep.executor.hvp(x, tx, contexts and unwrap(contexts))
     return tg if out is None else copy_tangents(out, tg)
 
 
@@ -55,7 +55,7 @@ def gradient_and_hvp(
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("hvp", f, backend, x, contexts, tx, y)
-    grad, tg = prep.executor.gradient_and_hvp(x, tx, unwrap(contexts))
+    grad, tg = prep.executor.gradient_and_hvp(x, tx, contexts and unwrap(contexts))
     if out is None:
         return grad, tg
     return copy_into(out[0], grad, "out[0]"), copy_tangents(out[1], tg, "out[1]")

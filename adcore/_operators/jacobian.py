@@ -38,7 +38,7 @@ def jacobian(
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("jacobian", f, backend, x, contexts, None, y)
-    J = prep.executor.jacobian(x, unwrap(contexts), y)
+    J = prep.executor.jacobian(x, contexts and unwrap(contexts), y)
     return J if out is None else copy_into(out, J)
 
 
@@ -57,7 +57,7 @@ def value_and_jacobian(
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("jacobian", f, backend, x, contexts, None, y)
-    value, J = prep.executor.value_and_jacobian(x, unwrap(contexts), y)
+    value, J = prep.executor.value_and_jacobian(x, contexts and unwrap(contexts), y)
     return value, (J if out is None else copy_into(out, J))
 
 

@@ -44,7 +44,7 @@ def pullback(
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("pullback", f, backend, x, contexts, ty, y)
-    tx = prep.executor.pullback(x, ty, unwrap(contexts), y)
+    tx = prep.executor.pullback(x, ty, contexts and unwrap(contexts), y)
     return tx if out is None else copy_tangents(out, tx)
 
 
@@ -57,7 +57,7 @@ def value_and_pullback(
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("pullback", f, backend, x, contexts, ty, y)
-    value, tx = prep.executor.value_and_pullback(x, ty, unwrap(contexts), y)
+    value, tx = prep.executor.value_and_pullback(x, ty, contexts and unwrap(contexts), y)
     return value, (tx if out is None else copy_tangents(out, tx))
 
 

@@ -44,7 +44,7 @@ def pushforward(
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("pushforward", f, backend, x, contexts, tx, y)
-    ty = prep.executor.pushforward(x, tx, unwrap(contexts), y)
+    ty = prep.executor.pushforward(x, tx, contexts and unwrap(contexts), y)
     return ty if out is None else copy_tangents(out, ty)
 
 
@@ -57,7 +57,7 @@ def value_and_pushforward(
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict:
         prep.check("pushforward", f, backend, x, contexts, tx, y)
-    value, ty = prep.executor.value_and_pushforward(x, tx, unwrap(contexts), y)
+    value, ty = prep.executor.value_and_pushforward(x, tx, contexts and unwrap(contexts), y)
     return value, (ty if out is None else copy_tangents(out, ty))
 
 

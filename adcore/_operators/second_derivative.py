@@ -38,7 +38,7 @@ def second_derivative(
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("second_derivative", f, backend, x, contexts, None, y)
-    der2 = prep.executor.second_derivative(x, unwrap(contexts))
+    der2 = prep.executor.second_derivative(x, contexts and unwrap(contexts))
     return der2 if out is None else copy_into(out, der2)
 
 
@@ -52,7 +52,7 @@ def value_derivative_and_second_derivative(
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
     elif prep.strict:
         prep.check("second_derivative", f, backend, x, contexts, None, y)
-    value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, unwrap(contexts))
+    value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, contexts and unwrap(contexts))
     if out is None:
         return value, der, der2
     return value, copy_into(out[0], der, "out[0]"), copy_into(out[1], der2, "out[1]")

@@ -98,7 +98,7 @@ class Prep:
             and f is self.f
             and operator is self.operator
             and backend is self.backend
-            and (xshape is None or (x.shape == xshape and x.dtype == xdtype))
+            and (xshape is None or (x.shape == xshape and (x.dtype is xdtype or x.dtype == xdtype)))
             and not contexts
             and not self._contexts
             and y is None

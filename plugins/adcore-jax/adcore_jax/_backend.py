@@ -37,9 +37,18 @@ class JAXPrep(Prep):
     """A ``Prep`` that checks ``jax.Array`` (or tracer) arguments by their ``aval``:
     JAX interns those, so one identity test stands for shape and dtype, at a
     fraction of the cost of reading ``.shape`` and ``.dtype``. Calls with contexts,
-    or that do not fit at first sight, get ``Prep``'s whole check."""
+    or that do not fit at first sight, get ``Prep``'s whole check. A numpy ``x`` gets
+    a plain ``Prep``."""
 
     __slots__ = ("_aval", "_tangent_aval", "_tangent_avals", "_xtype")
+
+    def __new__(cls, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
+                *args: Any, **kwargs: Any) -> Prep:
+        if getattr(x, "aval", None) is None:  # x of the numpy family: a plain Prep, whose check
+            prep = Prep.__new__(Prep)         # is its own, not reached through this one's
+            prep.__init__(operator, f, backend, executor, x, *args, **kwargs)  # type: ignore[misc]
+            return prep
+        return super().__new__(cls)
 
     def __init__(self, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                  contexts: Contexts, tangents: tuple[Any, ...] | None = None, *args: Any,
@@ -53,9 +62,6 @@ class JAXPrep(Prep):
 
     def check(self, operator: str, f: Callable[..., Any], backend: Any, x: Any, contexts: Contexts,
               tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
-        if self._aval is None:  # x of the numpy family: Prep's own test of shape and dtype
-            Prep.check(self, operator, f, backend, x, contexts, tangents, y)
-            return
         try:
             if (
                 type(x) is self._xtype

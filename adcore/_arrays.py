@@ -17,6 +17,7 @@ __all__ = [
     "family",
     "signature",
     "to_dense",
+    "type_family",
     "writable_numpy",
 ]
 
@@ -26,7 +27,11 @@ _FAMILY_ALIASES = {"builtins": "numpy", "jaxlib": "jax", "tensorflow": "tensorfl
 def family(value: Any) -> str:
     """The array family of ``value``: ``"numpy"`` for numpy arrays and Python scalars,
     else the top-level package that defines its type (``"torch"``, ``"jax"``)."""
-    t = type(value)
+    return type_family(type(value))
+
+
+def type_family(t: type) -> str:
+    """The array family of values of type ``t`` (see ``family``)."""
     if t is np.ndarray or t is float or t is int:
         return "numpy"
     top = t.__module__.partition(".")[0]

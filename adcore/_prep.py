@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._arrays import describe, signature
+from ._arrays import describe, signature, type_family
 from .errors import PrepMismatchError
 
 __all__ = ["Prep"]
@@ -13,6 +13,26 @@ __all__ = ["Prep"]
 
 def _context_signature(contexts: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple([(type(c), signature(c.value)) for c in contexts])
+
+
+def _fits(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+    """Whether an argument of signature ``got`` fits one prepared as ``expected``: the same
+    type, shape and dtype, or another array type of the same family, shape and dtype (a JAX
+    tracer where the prep saw a ``jax.Array``: a prep made outside ``jax.jit`` works inside)."""
+    return got == expected or (
+        got[1] is not None and got[1:] == expected[1:] and type_family(got[0]) == type_family(expected[0])
+    )
+
+
+def _all_fit(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+    return len(got) == len(expected) and all(map(_fits, got, expected))
+
+
+def _contexts_fit(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+    """Contexts of the same kinds (Constant, Cache) whose values fit."""
+    return len(got) == len(expected) and all(
+        g[0] is e[0] and _fits(g[1], e[1]) for g, e in zip(got, expected)
+    )
 
 
 def _fit(tangents: Any, expected: tuple[Any, ...] | None) -> bool:
@@ -120,13 +140,14 @@ class Prep:
     ) -> None:
         """The whole comparison: equal (not only identical) arguments, contexts and y."""
         if (
-            signature(x) == self._x
+            _fits(signature(x), self._x)
             and operator == self.operator
             and (f is self.f or f == self.f)
             and (backend is self.backend or backend == self.backend)
-            and _context_signature(contexts) == self._contexts
-            and (tangents is None or tuple(map(signature, tangents)) == self._tangents)
-            and (self._y is None if y is None else signature(y) == self._y)
+            and _contexts_fit(_context_signature(contexts), self._contexts)
+            and (tangents is None or (self._tangents is not None
+                                      and _all_fit(tuple(map(signature, tangents)), self._tangents)))
+            and (self._y is None if y is None else self._y is not None and _fits(signature(y), self._y))
         ):
             return
         raise PrepMismatchError(self._explain(operator, f, backend, x, contexts, tangents, y))
@@ -148,28 +169,28 @@ class Prep:
             rows.append(("f", repr(self.f), repr(f)))
         if not (backend is self.backend or backend == self.backend):
             rows.append(("backend", repr(self.backend), repr(backend)))
-        if signature(x) != self._x:
+        if not _fits(signature(x), self._x):
             rows.append(("x", describe(self._x), describe(signature(x))))
         got_t = None if tangents is None else tuple(map(signature, tangents))
-        if tangents is not None and got_t != self._tangents:
+        if got_t is not None and not _all_fit(got_t, self._tangents or ()):
             expected = self._tangents or ()
-            if len(got_t or ()) != len(expected):
-                rows.append(("tangents", f"a batch of {len(expected)}", f"a batch of {len(got_t or ())}"))
-            for i, (e, g) in enumerate(zip(expected, got_t or ())):
-                if e != g:
+            if len(got_t) != len(expected):
+                rows.append(("tangents", f"a batch of {len(expected)}", f"a batch of {len(got_t)}"))
+            for i, (e, g) in enumerate(zip(expected, got_t)):
+                if not _fits(g, e):
                     rows.append((f"tangent {i}", describe(e), describe(g)))
         got_c = _context_signature(contexts)
-        if got_c != self._contexts:
+        if not _contexts_fit(got_c, self._contexts):
             if len(got_c) != len(self._contexts):
                 rows.append(("contexts", f"{len(self._contexts)} of them", f"{len(got_c)}"))
             for i, (e, g) in enumerate(zip(self._contexts, got_c)):
-                if e != g:
+                if not _contexts_fit((g,), (e,)):
                     rows.append(
                         (f"context {i}", f"{e[0].__name__} of {describe(e[1])}",
                          f"{g[0].__name__} of {describe(g[1])}")
                     )
         got_y = None if y is None else signature(y)
-        if got_y != self._y:
+        if (got_y is None) != (self._y is None) or (got_y is not None and not _fits(got_y, self._y)):  # type: ignore[arg-type]
             rows.append(("y", describe(self._y), describe(got_y)))
         lines = "\n".join(f"  {name}: prep expected {e}, got {g}" for name, e, g in rows)
         return (

@@ -43,6 +43,18 @@ def test_mismatch_is_caught(change):
         ad.gradient(args["f"], args["backend"], args["x"], *args["contexts"], prep=prep)
 
 
+def test_another_array_type_of_the_same_family_shape_and_dtype_fits(tmp_path):
+    prep = ad.prepare_gradient(f, FD, np.zeros(3))
+    mapped = np.memmap(tmp_path / "x", dtype=np.float64, mode="w+", shape=(3,))  # numpy's, not ndarray
+    mapped[:] = [0.0, 1.0, 2.0]
+    np.testing.assert_allclose(ad.gradient(f, FD, mapped, prep=prep), [0.0, 2.0, 4.0], atol=1e-6)
+    with pytest.raises(ad.PrepMismatchError, match="got numpy.memmap of shape"):
+        ad.gradient(f, FD, np.memmap(tmp_path / "y", dtype=np.float32, mode="w+", shape=(3,)), prep=prep)
+    prep = ad.prepare_derivative(np.sin, FD, 1.0)  # Python numbers: the same type, not just family
+    with pytest.raises(ad.PrepMismatchError, match="x: prep expected float, got int"):
+        ad.derivative(np.sin, FD, 1, prep=prep)
+
+
 def test_operator_mismatch():
     prep = ad.prepare_gradient(f, FD, np.zeros(3))
     with pytest.raises(ad.PrepMismatchError, match="operator: prep expected gradient, got jacobian"):

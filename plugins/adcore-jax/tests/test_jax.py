@@ -184,6 +184,20 @@ def test_the_check_by_aval_refuses_what_the_prep_does_not_fit(other):
         ad.hvp(loss, B, x, (x, x), prep=prep)
 
 
+def test_a_prep_made_outside_jit_works_inside_jit_and_vmap():
+    x = jnp.linspace(0.5, 1.5, 3)
+    prep = ad.prepare_gradient(loss, B, x)  # strict: a tracer of x's shape and dtype fits
+    want = ad.gradient(loss, B, x, prep=prep)
+    np.testing.assert_allclose(jax.jit(lambda x: ad.gradient(loss, B, x, prep=prep))(x), want, rtol=1e-6)
+    batch = jax.vmap(lambda x: ad.gradient(loss, B, x, prep=prep))(jnp.stack([x, 2 * x]))
+    np.testing.assert_allclose(batch[0], want, rtol=1e-6)
+    hvp_prep = ad.prepare_hvp(loss, B, x, (x,))
+    got = jax.jit(lambda x, t: ad.hvp(loss, B, x, (t,), prep=hvp_prep))(x, x)
+    np.testing.assert_allclose(got[0], ad.hvp(loss, B, x, (x,))[0], rtol=1e-6)
+    with pytest.raises(ad.PrepMismatchError, match="got jax.*Tracer of shape \\(4,\\)"):
+        jax.jit(lambda x: ad.gradient(loss, B, x, prep=prep))(jnp.ones(4))
+
+
 def test_the_check_by_aval_takes_any_array_of_the_same_shape_and_dtype():
     x = jnp.ones(3)
     prep = ad.prepare_hvp(loss, B, x, (x,))

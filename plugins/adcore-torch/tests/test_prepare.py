@@ -157,3 +157,13 @@ def test_no_silent_zero_when_classic_autograd_records_a_nested_call() -> None:
         ad.jacobian(lambda x: ad.gradient(cube_sum, AutoTorch(), x), AutoTorch(), x)
     with pytest.raises(ad.NotSupportedError, match="classic autograd"):
         ad.hessian(cube_sum, ad.SecondOrder(AutoTorch(), AutoTorch()), x)
+
+
+def test_a_prep_made_at_a_tensor_serves_a_parameter_of_its_shape_and_dtype() -> None:
+    f = lambda x: (x**2).sum()
+    prep = ad.prepare_gradient(f, AutoTorch(), torch.ones(3, dtype=torch.float64))
+    weights = torch.nn.Parameter(torch.arange(3.0, dtype=torch.float64))
+    torch.testing.assert_close(ad.gradient(f, AutoTorch(), weights, prep=prep),
+                               torch.tensor([0.0, 2.0, 4.0], dtype=torch.float64))
+    with pytest.raises(ad.PrepMismatchError, match="got torch.nn.parameter.Parameter of shape"):
+        ad.gradient(f, AutoTorch(), torch.nn.Parameter(torch.ones(4, dtype=torch.float64)), prep=prep)

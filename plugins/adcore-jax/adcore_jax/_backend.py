@@ -40,7 +40,7 @@ class JAXPrep(Prep):
     or that do not fit at first sight, get ``Prep``'s whole check. A numpy ``x`` gets
     a plain ``Prep``."""
 
-    __slots__ = ("_aval", "_tangent_aval", "_tangent_avals", "_xtype")
+    __slots__ = ("_aval", "_tangent_aval", "_tangent_avals")
 
     def __new__(cls, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                 *args: Any, **kwargs: Any) -> Prep:
@@ -54,7 +54,6 @@ class JAXPrep(Prep):
                  contexts: Contexts, tangents: tuple[Any, ...] | None = None, *args: Any,
                  **kwargs: Any) -> None:
         super().__init__(operator, f, backend, executor, x, contexts, tangents, *args, **kwargs)
-        self._xtype = type(x)
         self._aval = getattr(x, "aval", None)
         self._tangent_avals = tuple(getattr(t, "aval", None) for t in tangents or ())
         # the aval of the usual single tangent, compared inline; with several, one that no aval is
@@ -64,8 +63,7 @@ class JAXPrep(Prep):
               tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
         try:
             if (
-                type(x) is self._xtype
-                and x.aval is self._aval
+                x.aval is self._aval  # any JAX value of this aval fits: an array, a tracer
                 and f is self.f
                 and operator is self.operator
                 and backend is self.backend

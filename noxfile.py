@@ -42,9 +42,10 @@ def tests(session: nox.Session) -> None:
 @nox.session(name="plugin")
 @nox.parametrize("name", PLUGINS, ids=PLUGINS)
 def plugin(session: nox.Session, name: str) -> None:
-    """One plugin, installed alone with the core, and its tests."""
+    """One plugin, installed alone with the core, and its tests (with adcore[sparse], so that
+    each plugin runs the sparse scenarios on AutoSparse over its backend)."""
     path = f"plugins/adcore-{name}"
-    session.install("-e", ".[testing]", "-e", f"{path}[test]", *CONSTRAINTS)
+    session.install("-e", ".[testing,sparse]", "-e", f"{path}[test]", *CONSTRAINTS)
     session.run("pytest", path, *session.posargs)
 
 

@@ -139,10 +139,11 @@ class TracerSparsityDetector(AbstractSparsityDetector):
 
 
 def _dtype_of(x: Any) -> Any:
+    dtype = x.dtype
     try:
-        return np.dtype(x.dtype)
-    except TypeError:  # an engine's dtype object: its name is numpy's ("torch.float32")
-        return np.dtype(str(x.dtype).rpartition(".")[2])
+        return np.dtype(dtype)
+    except TypeError:  # an engine's dtype object, named as numpy names it (tf.float64, torch.float32)
+        return np.dtype(getattr(dtype, "name", None) or str(dtype).rpartition(".")[2])
 
 
 def _run(f: Callable[..., Any], x: Any, contexts: Contexts, y: Any, *, hessian: bool) -> Any:

@@ -28,6 +28,11 @@ def _all_fit(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
     return len(got) == len(expected) and all(map(_fits, got, expected))
 
 
+def _optional_fits(got: tuple[Any, ...] | None, expected: tuple[Any, ...] | None) -> bool:
+    """For ``y``: both absent, or both present and fitting."""
+    return got is expected is None or (got is not None and expected is not None and _fits(got, expected))
+
+
 def _contexts_fit(got: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
     """Contexts of the same kinds (Constant, Cache) whose values fit."""
     return len(got) == len(expected) and all(
@@ -147,7 +152,7 @@ class Prep:
             and _contexts_fit(_context_signature(contexts), self._contexts)
             and (tangents is None or (self._tangents is not None
                                       and _all_fit(tuple(map(signature, tangents)), self._tangents)))
-            and (self._y is None if y is None else self._y is not None and _fits(signature(y), self._y))
+            and _optional_fits(None if y is None else signature(y), self._y)
         ):
             return
         raise PrepMismatchError(self._explain(operator, f, backend, x, contexts, tangents, y))
@@ -190,7 +195,7 @@ class Prep:
                          f"{g[0].__name__} of {describe(g[1])}")
                     )
         got_y = None if y is None else signature(y)
-        if (got_y is None) != (self._y is None) or (got_y is not None and not _fits(got_y, self._y)):  # type: ignore[arg-type]
+        if not _optional_fits(got_y, self._y):
             rows.append(("y", describe(self._y), describe(got_y)))
         lines = "\n".join(f"  {name}: prep expected {e}, got {g}" for name, e, g in rows)
         return (

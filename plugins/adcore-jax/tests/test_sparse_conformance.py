@@ -1,14 +1,14 @@
-"""The conformance suite's sparse scenarios on AutoSparse(AutoJAX()), in each mode, and
-every sparse result checked against AutoJAX's dense one (needs scipy: adcore[sparse])."""
+"""The conformance suite's sparse scenarios on AutoSparse(AutoJAX()) in each mode; among its
+checks, check_sparse_matches_dense compares every result with AutoJAX's dense one."""
 
 from typing import Any
 
 import pytest
 
-pytest.importorskip("scipy")
+pytest.importorskip("scipy")  # adcore[sparse]
 
 import adcore as ad
-from adcore.testing import check_sparse_matches_dense, parametrize_with_checks, sparse_scenarios
+from adcore.testing import parametrize_with_checks, sparse_scenarios
 
 MODES = [ad.AutoJAX(), ad.AutoJAX(mode="forward"), ad.AutoJAX(mode="reverse")]
 
@@ -16,9 +16,3 @@ MODES = [ad.AutoJAX(), ad.AutoJAX(mode="forward"), ad.AutoJAX(mode="reverse")]
 @parametrize_with_checks([ad.AutoSparse(b) for b in MODES], scenarios=sparse_scenarios())
 def test_autosparse_conforms(backend: Any, check: Any) -> None:
     check()
-
-
-@pytest.mark.parametrize("backend", MODES, ids=repr)
-@pytest.mark.parametrize("scenario", sparse_scenarios(), ids=lambda s: s.id)
-def test_sparse_matches_dense(backend: Any, scenario: Any) -> None:
-    check_sparse_matches_dense(backend, scenario)

@@ -44,17 +44,16 @@ class JAXPrep(Prep):
 
     def __new__(cls, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                 *args: Any, **kwargs: Any) -> Prep:
-        if getattr(x, "aval", None) is None:  # x of the numpy family: a plain Prep, whose check
-            prep = Prep.__new__(Prep)         # is its own, not reached through this one's
-            prep.__init__(operator, f, backend, executor, x, *args, **kwargs)  # type: ignore[misc]
-            return prep
+        # x of the numpy family: a plain Prep, so that its check is called directly
+        if getattr(x, "aval", None) is None:
+            return Prep(operator, f, backend, executor, x, *args, **kwargs)
         return super().__new__(cls)
 
     def __init__(self, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                  contexts: Contexts, tangents: tuple[Any, ...] | None = None, *args: Any,
                  **kwargs: Any) -> None:
         super().__init__(operator, f, backend, executor, x, contexts, tangents, *args, **kwargs)
-        self._aval = getattr(x, "aval", None)
+        self._aval = x.aval
         self._tangent_avals = tuple(getattr(t, "aval", None) for t in tangents or ())
         # the aval of the usual single tangent, compared inline; with several, one that no aval is
         self._tangent_aval = self._tangent_avals[0] if len(self._tangent_avals) == 1 else _NO_AVAL

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._capabilities import check_available as check_available
-from ._capabilities import check_inplace as check_inplace
-from ._contexts import Cache as Cache
-from ._contexts import Constant as Constant
-from ._namespace import array_namespace as array_namespace
+from ._core.capabilities import check_available as check_available
+from ._core.capabilities import check_inplace as check_inplace
+from ._core.contexts import Cache as Cache
+from ._core.contexts import Constant as Constant
+from ._registry.namespace import array_namespace as array_namespace
 from ._operators.derivative import derivative as derivative
 from ._operators.derivative import prepare_derivative as prepare_derivative
 from ._operators.derivative import value_and_derivative as value_and_derivative
@@ -43,7 +43,7 @@ from ._operators.second_derivative import second_derivative as second_derivative
 from ._operators.second_derivative import (
     value_derivative_and_second_derivative as value_derivative_and_second_derivative,
 )
-from ._prep import Prep as Prep
+from ._core.prep import Prep as Prep
 from .errors import AdcoreError as AdcoreError
 from .errors import BackendNotInstalledError as BackendNotInstalledError
 from .errors import NotSupportedError as NotSupportedError
@@ -51,9 +51,9 @@ from .errors import PrepMismatchError as PrepMismatchError
 
 if TYPE_CHECKING:
     from ._backends.finitediff import AutoFiniteDiff as AutoFiniteDiff
-    from ._backends.second_order import SecondOrder as SecondOrder
-    from ._plugins import available_backends as available_backends
-    from ._plugins import backend as backend
+    from ._combinators.second_order import SecondOrder as SecondOrder
+    from ._registry.plugins import available_backends as available_backends
+    from ._registry.plugins import backend as backend
     from .sparse import AutoSparse as AutoSparse
     from .sparse import DenseSparsityDetector as DenseSparsityDetector
     from .sparse import GreedyColoringAlgorithm as GreedyColoringAlgorithm
@@ -66,9 +66,9 @@ if TYPE_CHECKING:
 # (and adcore.sparse, whose scipy is the [sparse] extra, off the import path).
 _LAZY = {
     "AutoFiniteDiff": "adcore._backends.finitediff",
-    "SecondOrder": "adcore._backends.second_order",
-    "available_backends": "adcore._plugins",
-    "backend": "adcore._plugins",
+    "SecondOrder": "adcore._combinators.second_order",
+    "available_backends": "adcore._registry.plugins",
+    "backend": "adcore._registry.plugins",
     "AutoSparse": "adcore.sparse",
     "DenseSparsityDetector": "adcore.sparse",
     "GreedyColoringAlgorithm": "adcore.sparse",
@@ -139,4 +139,4 @@ def __getattr__(name: str) -> Any:
 
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    return importlib.import_module("adcore._plugins").backend_class_for_attribute(name)
+    return importlib.import_module("adcore._registry.plugins").backend_class_for_attribute(name)

@@ -7,7 +7,7 @@ import math
 import sys
 from typing import Any
 
-from ._timing import format_seconds
+from ._core.timing import format_seconds
 
 __all__ = ["plot", "run_bench", "table_rows"]
 
@@ -16,7 +16,7 @@ _HEADER = ("operator", "scenario", "backend", "prepared", "unprepared", "prepara
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from ._plugins import available_backends, backend
+    from ._registry.plugins import available_backends, backend
     from .errors import AdcoreError
     from .testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
     from .testing._benchmark import OPERATOR_NAMES, unknown_operators

@@ -88,7 +88,7 @@ _COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "ar
 
 
 def _rows() -> list[tuple[str, ...]]:
-    from ._plugins import available_backends
+    from ._registry.plugins import available_backends
 
     rows = []
     for info in available_backends():
@@ -122,7 +122,7 @@ _MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-
 
 def _markdown() -> str:
     """The capability table of the installed backends, as their classes declare it."""
-    from ._plugins import available_backends
+    from ._registry.plugins import available_backends
 
     lines = ["| " + " | ".join(_MARKDOWN) + " |", "|" + "---|" * len(_MARKDOWN)]
     for info in available_backends():

@@ -12,26 +12,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._arrays import copy_into as copy_into
-from ._arrays import family as family
-from ._backend import NATIVE_OPERATORS as NATIVE_OPERATORS
-from ._backend import AbstractBackend as AbstractBackend
-from ._backends.wrappers import AutoZeroForward as AutoZeroForward
-from ._backends.wrappers import AutoZeroReverse as AutoZeroReverse
-from ._backends.wrappers import ForwardFromPrimitive as ForwardFromPrimitive
-from ._backends.wrappers import ReverseFromPrimitive as ReverseFromPrimitive
-from ._executors import AbstractDerivative as AbstractDerivative
-from ._executors import AbstractGradient as AbstractGradient
-from ._executors import AbstractHessian as AbstractHessian
-from ._executors import AbstractHVP as AbstractHVP
-from ._executors import AbstractJacobian as AbstractJacobian
-from ._executors import AbstractPullback as AbstractPullback
-from ._executors import AbstractPushforward as AbstractPushforward
-from ._executors import AbstractSecondDerivative as AbstractSecondDerivative
-from ._numpy_like import numpy_like_namespace as numpy_like_namespace
+from ._core.arrays import copy_into as copy_into
+from ._core.arrays import family as family
+from ._core.backend import NATIVE_OPERATORS as NATIVE_OPERATORS
+from ._core.backend import AbstractBackend as AbstractBackend
+from ._combinators.primitives import AutoZeroForward as AutoZeroForward
+from ._combinators.primitives import AutoZeroReverse as AutoZeroReverse
+from ._combinators.primitives import ForwardFromPrimitive as ForwardFromPrimitive
+from ._combinators.primitives import ReverseFromPrimitive as ReverseFromPrimitive
+from ._operators.executors import AbstractDerivative as AbstractDerivative
+from ._operators.executors import AbstractGradient as AbstractGradient
+from ._operators.executors import AbstractHessian as AbstractHessian
+from ._operators.executors import AbstractHVP as AbstractHVP
+from ._operators.executors import AbstractJacobian as AbstractJacobian
+from ._operators.executors import AbstractPullback as AbstractPullback
+from ._operators.executors import AbstractPushforward as AbstractPushforward
+from ._operators.executors import AbstractSecondDerivative as AbstractSecondDerivative
+from ._registry.numpy_like import numpy_like_namespace as numpy_like_namespace
 
 if TYPE_CHECKING:
-    from ._hookspecs import hookimpl as hookimpl
+    from ._registry.hookspecs import hookimpl as hookimpl
     from .sparse import AbstractSparsityDetector as AbstractSparsityDetector
 
 __all__ = [
@@ -60,7 +60,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # pluggy is imported only by whoever marks or loads hooks, never by `import adcore`.
     if name == "hookimpl":
-        from ._hookspecs import hookimpl
+        from ._registry.hookspecs import hookimpl
 
         return hookimpl
     if name == "AbstractSparsityDetector":  # adcore.sparse, on first use

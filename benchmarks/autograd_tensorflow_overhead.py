@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import adcore as ad
-from adcore._timing import format_seconds, measure
+from adcore._core.timing import format_seconds, measure
 
 Row = tuple[str, Callable[[], Any], Callable[[], Any], "float | None"]
 RUN = 0.01  # seconds: the length of one timed run of calls

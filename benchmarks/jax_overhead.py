@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import adcore as ad
-from adcore._timing import format_seconds, measure
+from adcore._core.timing import format_seconds, measure
 from adcore.extend import ForwardFromPrimitive
 
 

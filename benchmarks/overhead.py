@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 import adcore as ad
-from adcore._timing import format_seconds, measure
+from adcore._core.timing import format_seconds, measure
 from adcore.extend import AutoZeroForward, AutoZeroReverse
 
 

@@ -69,6 +69,6 @@ class Unavailable(AbstractBackend):
 def test_bench_refuses_a_named_backend_whose_engine_is_missing(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("adcore._plugins.backend", lambda name: Unavailable())
+    monkeypatch.setattr("adcore._registry.plugins.backend", lambda name: Unavailable())
     assert main(["bench", "--backend", "unavailable", "--plain"]) == 2
     assert "Unavailable() is not available here (its engine does not import)" in capsys.readouterr().err

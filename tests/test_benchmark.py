@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import adcore as ad
-from adcore._timing import measure
+from adcore._core.timing import measure
 from adcore.extend import AbstractBackend
 from adcore.testing import (
     BenchmarkResult,

@@ -10,7 +10,7 @@ import pytest
 
 import adcore
 from adcore._backends.finitediff import AutoFiniteDiff
-from adcore._contexts import Cache, Constant
+from adcore._core.contexts import Cache, Constant
 from adcore.errors import NotSupportedError
 
 METHODS = ["forward", "backward", "central", "complex"]

@@ -1,4 +1,4 @@
-"""numpy_like_namespace (adcore._numpy_like) over plain numpy, whose own array-API functions
+"""numpy_like_namespace (adcore._registry.numpy_like) over plain numpy, whose own array-API functions
 (numpy 2) are the references."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plugin discovery (adcore._plugins) against real installed distributions.
+"""Plugin discovery (adcore._registry.plugins) against real installed distributions.
 
 Each test runs Python in a subprocess whose path holds only the adcore source,
 its dependencies and throwaway plugin distributions (``*.dist-info`` with
@@ -198,7 +198,7 @@ def build_site(tmp: Path) -> dict[str, Path]:
         libs = path.parent / f"{module}.libs"  # shared libraries of manylinux wheels
         if libs.is_dir():
             (lib / libs.name).symlink_to(libs)
-    _dist_info(site, "adcore", CORE_VERSION, "finitediff = adcore._builtin_plugin")
+    _dist_info(site, "adcore", CORE_VERSION, "finitediff = adcore._backends.finitediff.plugin")
     for dist, (version, module, source, ep_name) in PLUGINS.items():
         (site / f"{module}.py").write_text(textwrap.dedent(source))
         _dist_info(site, dist, version, f"{ep_name} = {module}")
@@ -241,7 +241,7 @@ rows = [dict(name=r.name, cls=r.cls.__qualname__ if r.cls else None,
 
 
 def test_import_adcore_loads_no_plugin_machinery(paths: dict[str, Path]) -> None:
-    watched = ["pluggy", "importlib.metadata", "adcore._hookspecs", "adcore._builtin_plugin",
+    watched = ["pluggy", "importlib.metadata", "adcore._registry.hookspecs", "adcore._backends.finitediff.plugin",
                *ENGINES, *(module for _, module, _, _ in PLUGINS.values())]
     loaded = run_json(paths, f"""
         import json, sys
@@ -446,4 +446,4 @@ print(json.dumps([[(r["name"], r["distribution"]) for r in rows],
 
 def test_core_declares_its_own_entry_point() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert '[project.entry-points.adcore]\nfinitediff = "adcore._builtin_plugin"' in pyproject
+    assert '[project.entry-points.adcore]\nfinitediff = "adcore._backends.finitediff.plugin"' in pyproject

@@ -66,7 +66,7 @@ def test_every_operator_has_a_docstring_example():
 
 
 def test_every_hook_is_documented_with_its_signature():
-    from adcore import _hookspecs
+    from adcore._registry import hookspecs as _hookspecs
 
     page = (ROOT / "docs" / "plugins.md").read_text()
     hooks = [name for name in _hookspecs.__all__ if name.startswith("adcore_")]

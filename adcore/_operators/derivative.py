@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import copy_into, describe, is_scalar, ones_scalar, signature
-from .._contexts import unwrap
-from .._executors import AbstractDerivative, AbstractPushforward
-from .._namespace import array_namespace
-from .._prep import Prep
-from ._common import make_prep, validate
+from .._core.arrays import copy_into, describe, is_scalar, ones_scalar, signature
+from .._core.contexts import unwrap
+from .executors import AbstractDerivative, AbstractPushforward
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
+from .common import make_prep, validate
 
 __all__ = ["derivative", "derivative_executor", "prepare_derivative", "value_and_derivative"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import copy_into, describe, ones_scalar, signature
-from .._contexts import unwrap
-from .._executors import AbstractGradient, AbstractJacobian, AbstractPullback
-from .._namespace import array_namespace
-from .._prep import Prep
-from ._common import make_prep, validate
+from .._core.arrays import copy_into, describe, ones_scalar, signature
+from .._core.contexts import unwrap
+from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
+from .common import make_prep, validate
 
 __all__ = ["gradient", "gradient_executor", "prepare_gradient", "value_and_gradient"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import basis, copy_into
-from .._contexts import unwrap
-from .._executors import AbstractHessian
-from .._namespace import array_namespace
-from .._prep import Prep
-from ._common import make_prep, validate
+from .._core.arrays import basis, copy_into
+from .._core.contexts import unwrap
+from .executors import AbstractHessian
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
+from .common import make_prep, validate
 from .hvp import hvp_executor
 
 __all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]

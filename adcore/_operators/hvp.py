@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._contexts import Constant, unwrap
-from .._executors import AbstractHVP, Tangents
-from .._prep import Prep
-from ._common import make_prep, split_second_order, validate
+from .._core.contexts import Constant, unwrap
+from .executors import AbstractHVP, Tangents
+from .._core.prep import Prep
+from .common import make_prep, split_second_order, validate
 from .gradient import gradient_executor
 from .pullback import pullback_executor
 from .pushforward import copy_tangents, pushforward_executor
@@ -49,7 +49,7 @@ def gradient_and_hvp(
 
     ``out`` is a pair ``(grad_buffer, tuple_of_hvp_buffers)``.
     """
-    from .._arrays import copy_into
+    from .._core.arrays import copy_into
 
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import basis, copy_into, family, is_scalar, writable_numpy
-from .._contexts import unwrap
-from .._executors import AbstractJacobian, AbstractPullback, AbstractPushforward
-from .._namespace import array_namespace
-from .._prep import Prep
+from .._core.arrays import basis, copy_into, family, is_scalar, writable_numpy
+from .._core.contexts import unwrap
+from .executors import AbstractJacobian, AbstractPullback, AbstractPushforward
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
 from ..errors import NotSupportedError
-from ._common import make_prep, validate
+from .common import make_prep, validate
 
 __all__ = ["jacobian", "jacobian_executor", "prepare_jacobian", "value_and_jacobian"]
 

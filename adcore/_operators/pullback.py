@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import describe, is_scalar, signature
-from .._contexts import unwrap
-from .._executors import AbstractPullback, Tangents
-from .._namespace import array_namespace
-from .._prep import Prep
+from .._core.arrays import describe, is_scalar, signature
+from .._core.contexts import unwrap
+from .executors import AbstractPullback, Tangents
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
 from ..errors import NotSupportedError
-from ._common import make_prep, validate
+from .common import make_prep, validate
 from .pushforward import copy_tangents
 
 __all__ = [

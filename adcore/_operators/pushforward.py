@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import copy_into, is_scalar
-from .._contexts import unwrap
-from .._executors import AbstractPushforward, Tangents
-from .._namespace import array_namespace
-from .._prep import Prep
+from .._core.arrays import copy_into, is_scalar
+from .._core.contexts import unwrap
+from .executors import AbstractPushforward, Tangents
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
 from ..errors import NotSupportedError
-from ._common import make_prep, validate
+from .common import make_prep, validate
 
 __all__ = [
     "copy_tangents",

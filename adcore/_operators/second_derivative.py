@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import copy_into
-from .._contexts import unwrap
-from .._executors import AbstractDerivative, AbstractSecondDerivative
-from .._prep import Prep
-from ._common import make_prep, split_second_order, validate
+from .._core.arrays import copy_into
+from .._core.contexts import unwrap
+from .executors import AbstractDerivative, AbstractSecondDerivative
+from .._core.prep import Prep
+from .common import make_prep, split_second_order, validate
 from .derivative import derivative_executor, require_scalar
 
 __all__ = [

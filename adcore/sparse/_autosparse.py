@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, final
 
-from .._backend import NATIVE_OPERATORS, AbstractBackend
-from .._contexts import Context
+from .._core.backend import NATIVE_OPERATORS, AbstractBackend
+from .._core.contexts import Context
 from ._coloring import GreedyColoringAlgorithm
 from ._decompression import Plan
 from ._detectors import AbstractSparsityDetector, TracerSparsityDetector

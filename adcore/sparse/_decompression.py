@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import writable_numpy
+from .._core.arrays import writable_numpy
 from ._coloring import Coloring
 from ._detectors import scipy_sparse
 from ._symmetric import _entries, _unique_in_line

@@ -15,7 +15,7 @@ from typing import Any, final
 
 import numpy as np
 
-from .._contexts import Cache, Context
+from .._core.contexts import Cache, Context
 from ._sets import expand
 from ._tracer import Trace, Tracer, TracingError
 
@@ -198,7 +198,7 @@ class DenseSparsityDetector(AbstractSparsityDetector):
     atol: float = 0.0
 
     def __post_init__(self) -> None:
-        from .._backend import AbstractBackend
+        from .._core.backend import AbstractBackend
 
         if not isinstance(self.backend, AbstractBackend):
             raise TypeError(f"DenseSparsityDetector: `backend` must be an adcore backend, got "

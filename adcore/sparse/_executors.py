@@ -13,14 +13,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._contexts import Context
-from .._executors import AbstractHessian, AbstractJacobian
-from .._namespace import array_namespace
-from .._prep import Prep
+from .._core.contexts import Context
+from .._operators.executors import AbstractHessian, AbstractJacobian
+from .._registry.namespace import array_namespace
+from .._core.prep import Prep
 from ..errors import NotSupportedError
 from ._coloring import Coloring
 from ._decompression import Plan
-from ._families import sparse_builder
+from ._results import sparse_builder
 
 __all__ = ["SparseHessian", "SparseJacobian", "SparsePrep"]
 

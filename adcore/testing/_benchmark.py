@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._timing import format_seconds, measure
+from .._core.timing import format_seconds, measure
 from ..errors import NotSupportedError
 from ._calls import SPECS, OperatorSpec, inputs_for
 from ._counts import _Counting

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import adcore as ad
-from adcore._arrays import to_dense
+from adcore._core.arrays import to_dense
 
 from ._scenario import Scenario
 

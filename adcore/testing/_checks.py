@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 import adcore as ad
-from adcore._arrays import family as family_of
+from adcore._core.arrays import family as family_of
 
 from ._calls import SPECS, Inputs, OperatorSpec, inputs_for, to_family, to_numpy
 from ._compare import CheckFailure, SkipCheck, assert_close, tolerances

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
-from ..._backend import AbstractBackend
-from ..._contexts import Context
-from ..._executors import (
+from ..._core.backend import AbstractBackend
+from ..._core.contexts import Context
+from ..._operators.executors import (
     AbstractDerivative,
     AbstractGradient,
     AbstractHessian,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..._contexts import Cache, Context
+from ..._core.contexts import Cache, Context
 from ...errors import NotSupportedError
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._executors import AbstractHessian, AbstractHVP, AbstractSecondDerivative
+from ..._operators.executors import AbstractHessian, AbstractHVP, AbstractSecondDerivative
 from .evaluate import Evaluator, Prepared
 from .first_order import coordinate_points, coordinate_stencil, gradient
 from .steps import OFFSETS, actual_step, column, direction_steps, imaginary_steps, real_steps, relative_step

@@ -54,6 +54,8 @@ def _pushforward(call: Call, with_value: bool, stacked: bool) -> Callable[..., A
 class Pushforward(AbstractPushforward):
     """``jax.jvp``, vmapped over a batch of tangents: one call per batch."""
 
+    fused_gather = True  # gathered_pushforward below is one compiled call
+
     def __init__(self, s: Setup) -> None:
         self.f, self._setup = s.f, s  # the built functions hold f weakly
         self._value_tuple = s.method(_pushforward, True, False)
@@ -126,6 +128,8 @@ def _pullback(call: Call, with_value: bool, stacked: bool) -> Callable[..., Any]
 
 class Pullback(AbstractPullback):
     """``jax.vjp``, vmapped over a batch of cotangents: one call per batch."""
+
+    fused_gather = True  # gathered_pullback below is one compiled call
 
     def __init__(self, s: Setup) -> None:
         self.f, self._setup = s.f, s

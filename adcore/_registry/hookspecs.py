@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from ._backend import AbstractBackend
+    from .._core.backend import AbstractBackend
 
 __all__ = ["adcore_array_namespace", "adcore_register_backends", "hookimpl", "hookspec"]
 

@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._backend import AbstractBackend
-from .._executors import AbstractPullback, AbstractPushforward, Tangents
+from .._core.backend import AbstractBackend
+from .._operators.executors import AbstractPullback, AbstractPushforward, Tangents
 
 __all__ = ["AutoZeroForward", "AutoZeroReverse", "ForwardFromPrimitive", "ReverseFromPrimitive"]
 
@@ -81,7 +81,7 @@ def _zeros_like(v: Any) -> Any:
         return np.zeros_like(v)
     if isinstance(v, (float, int)):
         return 0.0
-    from .._namespace import array_namespace
+    from .._registry.namespace import array_namespace
 
     return array_namespace(v).zeros_like(v)
 

@@ -43,7 +43,7 @@ def array_namespace(*arrays: Any) -> Any:
     for a in values:
         if isinstance(a, _PLAIN):
             continue
-        from ._plugins import plugin_array_namespace
+        from .plugins import plugin_array_namespace
 
         xp = plugin_array_namespace(a)
         if xp is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrays import family
+from .._core.arrays import family
 
 __all__ = ["sparse_builder"]
 

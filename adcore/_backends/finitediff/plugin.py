@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ._backend import AbstractBackend
-from ._backends.finitediff import AutoFiniteDiff
-from .extend import hookimpl
+from ..._core.backend import AbstractBackend
+from . import AutoFiniteDiff
+from ...extend import hookimpl
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._backend import AbstractBackend
+from .backend import AbstractBackend
 
 __all__ = ["check_available", "check_inplace"]
 

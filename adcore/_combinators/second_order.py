@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .._backend import AbstractBackend
+from .._core.backend import AbstractBackend
 
 __all__ = ["SecondOrder"]
 

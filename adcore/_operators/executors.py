@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-import numpy as np
+from .batching import Gather, stack, unstack
 
 __all__ = [
     "AbstractDerivative",
@@ -42,48 +42,13 @@ __all__ = [
 Tangents = tuple[Any, ...]
 
 
-def _unstack(d: Any) -> Tangents:
-    return tuple(d[i] for i in range(d.shape[0]))
-
-
-def _stack(ts: Tangents, like: Any) -> Any:
-    from ._namespace import array_namespace
-
-    # The results' namespace first: under an outer engine's trace they are its traced
-    # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
-    return array_namespace(*ts, like).stack(ts)
-
-
-class _Gather:
-    """``products`` flattened in C order and read at the numpy integer array ``index`` (of any
-    shape), an entry equal to the number of products reading zero."""
-
-    def __init__(self, index: Any) -> None:
-        self.index, self.top = index, int(index.max()) if index.size else -1
-        self.device, self.on_device = None, None
-
-    def __call__(self, products: Any) -> Any:
-        if isinstance(products, np.ndarray):
-            flat = products.reshape(-1)
-            if self.top >= flat.size:
-                flat = np.concatenate([flat, np.zeros(1, flat.dtype)])
-            return np.take(flat, self.index)
-        from array_api_compat import device
-
-        from ._namespace import array_namespace
-
-        xp = array_namespace(products)
-        flat = xp.reshape(products, (-1,))
-        where = device(flat)
-        if self.top >= flat.shape[0]:
-            flat = xp.concat([flat, xp.zeros((1,), dtype=flat.dtype, device=where)])
-        if self.on_device is None or self.device != where:  # the positions copied once per device
-            self.device, self.on_device = where, xp.asarray(self.index.reshape(-1), device=where)
-        return xp.reshape(xp.take(flat, self.on_device), self.index.shape)
-
-
 class AbstractPushforward(ABC):
     """A prepared pushforward (JVP): ``ty[i] = J(x) @ tx[i]``."""
+
+    #: Whether ``gathered_pushforward`` is one call of the engine (it compiles products and
+    #: gather together). The fallback Jacobian then reads J through it rather than stacking
+    #: and transposing the columns. Declare it with the override.
+    fused_gather: ClassVar[bool] = False
 
     @abstractmethod
     def value_and_pushforward(
@@ -103,12 +68,12 @@ class AbstractPushforward(ABC):
         self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None
     ) -> tuple[Any, Any]:
         """``(f(x), dy)`` for stacked tangents ``dx`` of shape ``(k, *x.shape)``."""
-        value, ty = self.value_and_pushforward(x, _unstack(dx), contexts, y)
-        return value, _stack(ty, dx)
+        value, ty = self.value_and_pushforward(x, unstack(dx), contexts, y)
+        return value, stack(ty, dx)
 
     def pushforward_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         """``dy`` of shape ``(k, *y.shape)`` for stacked tangents ``dx``."""
-        return _stack(self.pushforward(x, _unstack(dx), contexts, y), dx)
+        return stack(self.pushforward(x, unstack(dx), contexts, y), dx)
 
     def gathered_pushforward(self, dx: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
         """``run(x, contexts, y=None)``: ``pushforward_stacked(x, dx, ...)`` flattened (C order)
@@ -119,9 +84,9 @@ class AbstractPushforward(ABC):
         integer array of any shape whose entries lie in ``[0, dx.shape[0] * y.size]``; the last
         value reads zero. Override it where the engine can do the whole in one call. For a
         numpy ``x`` the values read may be the engine's array, which callers read with
-        ``numpy.asarray`` (``adcore._arrays.writable_numpy``) as late as they can.
+        ``numpy.asarray`` (``adcore._core.arrays.writable_numpy``) as late as they can.
         """
-        gather = _Gather(index)
+        gather = Gather(index)
         if with_value:
             def run_with_value(x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
                 value, dy = self.value_and_pushforward_stacked(x, dx, contexts, y)
@@ -133,6 +98,9 @@ class AbstractPushforward(ABC):
 
 class AbstractPullback(ABC):
     """A prepared pullback (VJP): ``tx[i] = ty[i] @ J(x)``."""
+
+    #: As ``AbstractPushforward.fused_gather``, for ``gathered_pullback``.
+    fused_gather: ClassVar[bool] = False
 
     @abstractmethod
     def value_and_pullback(
@@ -148,8 +116,8 @@ class AbstractPullback(ABC):
         self, x: Any, dy: Any, contexts: tuple[Any, ...], y: Any = None
     ) -> tuple[Any, Any]:
         """``(f(x), dx)`` for stacked cotangents ``dy`` of shape ``(k, *y.shape)``."""
-        value, tx = self.value_and_pullback(x, _unstack(dy), contexts, y)
-        return value, _stack(tx, x if hasattr(x, "shape") else dy)
+        value, tx = self.value_and_pullback(x, unstack(dy), contexts, y)
+        return value, stack(tx, x if hasattr(x, "shape") else dy)
 
     def pullback_stacked(self, x: Any, dy: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         """``dx`` of shape ``(k, *x.shape)`` for stacked cotangents ``dy``."""
@@ -158,7 +126,7 @@ class AbstractPullback(ABC):
     def gathered_pullback(self, dy: Any, index: Any, with_value: bool = False) -> Callable[..., Any]:
         """``run(x, contexts, y=None)``: ``pullback_stacked(x, dy, ...)`` flattened and read at
         ``index``, entries in ``[0, dy.shape[0] * x.size]``, as for ``gathered_pushforward``."""
-        gather = _Gather(index)
+        gather = Gather(index)
         if with_value:
             def run_with_value(x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
                 value, dx = self.value_and_pullback_stacked(x, dy, contexts, y)
@@ -226,8 +194,8 @@ class AbstractHVP(ABC):
 
     def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         """``(grad, dg)`` for stacked tangents ``dx`` of shape ``(k, *x.shape)``."""
-        grad, tg = self.gradient_and_hvp(x, _unstack(dx), contexts)
-        return grad, _stack(tg, dx)
+        grad, tg = self.gradient_and_hvp(x, unstack(dx), contexts)
+        return grad, stack(tg, dx)
 
 
 class AbstractHessian(ABC):

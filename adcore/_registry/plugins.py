@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import AdcoreError, BackendNotInstalledError
+from ..errors import AdcoreError, BackendNotInstalledError
 
 if TYPE_CHECKING:
     import pluggy
 
-    from ._backend import AbstractBackend
+    from .._core.backend import AbstractBackend
 
 __all__ = [
     "BackendInfo",
@@ -35,7 +35,7 @@ __all__ = [
 
 _GROUP = "adcore"
 _CORE = "adcore"
-_BUILTIN_MODULE = "adcore._builtin_plugin"
+_BUILTIN_MODULE = "adcore._backends.finitediff.plugin"
 _ENV = "ADCORE_LOAD_PLUGINS"
 _MODES = frozenset({"forward", "reverse"})
 #: Backends that live in a plugin distribution ``adcore-<name>``, by the
@@ -132,10 +132,10 @@ def _candidates() -> list[_Candidate]:
 def _load() -> _Registry:
     import pluggy
 
-    from . import _hookspecs
+    from . import hookspecs
 
     pm = pluggy.PluginManager(_GROUP)
-    pm.add_hookspecs(_hookspecs)
+    pm.add_hookspecs(hookspecs)
     reg = _Registry(pm)
     env = os.environ.get(_ENV)
     wanted = None if env is None else {_normalize(d) for d in env.split(",") if d.strip()}
@@ -188,7 +188,7 @@ def _capabilities(cls: type[AbstractBackend]) -> dict[str, Any]:
 
 
 def _problem(cls: Any) -> str | None:
-    from ._backend import NATIVE_OPERATORS, AbstractBackend
+    from .._core.backend import NATIVE_OPERATORS, AbstractBackend
 
     if not (isinstance(cls, type) and issubclass(cls, AbstractBackend)):
         return (f"register({cls!r}): not a subclass of adcore.extend.AbstractBackend; "

@@ -117,7 +117,7 @@ def copy_into(out: Any, value: Any, what: str = "out") -> Any:
     and a ``TypeError`` for an immutable array family (JAX, TensorFlow).
     """
     if type(value).__module__.startswith("scipy.sparse"):  # adcore.sparse's results
-        from .sparse._decompression import copy_sparse
+        from ..sparse._decompression import copy_sparse
 
         return copy_sparse(out, value, what)
     value = to_dense(value)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._arrays import describe, family, is_scalar, signature
-from .._backend import AbstractBackend
-from .._contexts import Context
-from .._prep import Prep
+from .._core.arrays import describe, family, is_scalar, signature
+from .._core.backend import AbstractBackend
+from .._core.contexts import Context
+from .._core.prep import Prep
 from ..errors import NotSupportedError
 
 __all__ = ["INPLACE_OPERATORS", "make_prep", "split_second_order", "validate"]
@@ -69,7 +69,7 @@ def validate(
 
 
 def _inplace_backends() -> str:
-    from .._plugins import available_backends
+    from .._registry.plugins import available_backends
 
     names = [b.name for b in available_backends() if b.error is None and b.capabilities["inplace"]]
     return ", ".join(names) or "none"
@@ -118,7 +118,7 @@ def make_prep(
 
 def split_second_order(backend: Any) -> tuple[Any, Any]:
     """``(outer, inner)``: the backends that differentiate the outer and inner level."""
-    from .._backends.second_order import SecondOrder
+    from .._combinators.second_order import SecondOrder
 
     if isinstance(backend, SecondOrder):
         return backend.outer, backend.inner

@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ._contexts import Context
-from ._executors import (
+from .contexts import Context
+from .._operators.executors import (
     AbstractDerivative,
     AbstractGradient,
     AbstractHessian,
@@ -17,8 +17,8 @@ from ._executors import (
     AbstractPushforward,
     AbstractSecondDerivative,
 )
-from ._prep import Prep
-from .errors import NotSupportedError
+from .prep import Prep
+from ..errors import NotSupportedError
 
 __all__ = ["NATIVE_OPERATORS", "AbstractBackend"]
 

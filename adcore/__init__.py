@@ -13,7 +13,7 @@ from ._core.capabilities import check_available as check_available
 from ._core.capabilities import check_inplace as check_inplace
 from ._core.contexts import Cache as Cache
 from ._core.contexts import Constant as Constant
-from ._registry.namespace import array_namespace as array_namespace
+from ._core.prep import Prep as Prep
 from ._operators.derivative import derivative as derivative
 from ._operators.derivative import prepare_derivative as prepare_derivative
 from ._operators.derivative import value_and_derivative as value_and_derivative
@@ -43,7 +43,7 @@ from ._operators.second_derivative import second_derivative as second_derivative
 from ._operators.second_derivative import (
     value_derivative_and_second_derivative as value_derivative_and_second_derivative,
 )
-from ._core.prep import Prep as Prep
+from ._registry.namespace import array_namespace as array_namespace
 from .errors import AdcoreError as AdcoreError
 from .errors import BackendNotInstalledError as BackendNotInstalledError
 from .errors import NotSupportedError as NotSupportedError

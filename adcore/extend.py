@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._core.arrays import copy_into as copy_into
-from ._core.arrays import family as family
-from ._core.backend import NATIVE_OPERATORS as NATIVE_OPERATORS
-from ._core.backend import AbstractBackend as AbstractBackend
-from ._combinators.primitives import AutoZeroForward as AutoZeroForward
-from ._combinators.primitives import AutoZeroReverse as AutoZeroReverse
 from ._combinators.primitives import ForwardFromPrimitive as ForwardFromPrimitive
 from ._combinators.primitives import ReverseFromPrimitive as ReverseFromPrimitive
+from ._combinators.zeros import AutoZeroForward as AutoZeroForward
+from ._combinators.zeros import AutoZeroReverse as AutoZeroReverse
+from ._core.arrays import copy_into as copy_into
+from ._core.arrays import family as family
+from ._core.arrays import register_array_family as register_array_family
+from ._core.arrays import to_dense as to_dense
+from ._core.backend import NATIVE_OPERATORS as NATIVE_OPERATORS
+from ._core.backend import AbstractBackend as AbstractBackend
 from ._operators.executors import AbstractDerivative as AbstractDerivative
 from ._operators.executors import AbstractGradient as AbstractGradient
 from ._operators.executors import AbstractHessian as AbstractHessian
@@ -54,6 +56,8 @@ __all__ = [
     "family",
     "hookimpl",
     "numpy_like_namespace",
+    "register_array_family",
+    "to_dense",
 ]
 
 

@@ -241,7 +241,8 @@ rows = [dict(name=r.name, cls=r.cls.__qualname__ if r.cls else None,
 
 
 def test_import_adcore_loads_no_plugin_machinery(paths: dict[str, Path]) -> None:
-    watched = ["pluggy", "importlib.metadata", "adcore._registry.hookspecs", "adcore._backends.finitediff.plugin",
+    watched = ["pluggy", "importlib.metadata", "adcore._registry.hookspecs",
+               "adcore._backends.finitediff.plugin",
                *ENGINES, *(module for _, module, _, _ in PLUGINS.values())]
     loaded = run_json(paths, f"""
         import json, sys

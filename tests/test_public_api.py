@@ -43,7 +43,7 @@ def test_extend_namespace():
         "AbstractPushforward", "AbstractSecondDerivative", "AbstractSparsityDetector",
         "AutoZeroForward", "AutoZeroReverse",
         "ForwardFromPrimitive", "ReverseFromPrimitive", "copy_into", "family", "hookimpl",
-        "numpy_like_namespace",
+        "numpy_like_namespace", "register_array_family", "to_dense",
     ])
 
 
@@ -70,7 +70,8 @@ def test_every_hook_is_documented_with_its_signature():
 
     page = (ROOT / "docs" / "plugins.md").read_text()
     hooks = [name for name in _hookspecs.__all__ if name.startswith("adcore_")]
-    assert hooks == ["adcore_array_namespace", "adcore_register_backends"]
+    assert hooks == ["adcore_array_namespace", "adcore_from_numpy", "adcore_register_backends",
+                     "adcore_sparse_result", "adcore_to_numpy"]
     for name in hooks:
         params = ", ".join(inspect.signature(getattr(_hookspecs, name)).parameters)
         assert f"`{name}({params})`" in page, name

@@ -17,7 +17,8 @@ from hypothesis.extra.numpy import arrays  # noqa: E402
 
 import adcore as ad  # noqa: E402
 from adcore.sparse._coloring import ORDERS  # noqa: E402
-from adcore.sparse._symmetric import _entries, _unique_in_line  # noqa: E402
+from adcore.sparse._patterns import entries as _entries  # noqa: E402
+from adcore.sparse._symmetric import _unique_in_line  # noqa: E402
 
 ALGORITHMS = [ad.GreedyColoringAlgorithm(order=o, seed=1) for o in ORDERS]
 

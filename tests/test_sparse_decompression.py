@@ -17,7 +17,8 @@ from hypothesis.extra.numpy import arrays  # noqa: E402
 
 import adcore as ad  # noqa: E402
 from adcore.sparse._coloring import ORDERS  # noqa: E402
-from adcore.sparse._decompression import Plan, copy_sparse  # noqa: E402
+from adcore.sparse._decompression import Plan  # noqa: E402
+from adcore.sparse._patterns import copy_sparse  # noqa: E402
 
 
 @st.composite

@@ -22,6 +22,8 @@ A = np.diag(np.arange(1.0, 7.0)) + np.diag(np.ones(5), 1)  # bidiagonal: 2 color
 class Linear(AbstractPushforward, AbstractPullback):
     """``f(x) = A @ x``, counting the calls of its gathered forms and of what they run."""
 
+    fused_gather = True  # declared with the gathered forms it overrides
+
     def __init__(self) -> None:
         self.built: list[bool] = []
         self.runs = 0
@@ -107,7 +109,7 @@ def test_a_pattern_that_does_not_fit_f_is_refused_when_prepared(mode: str) -> No
 
 def test_the_dense_fallback_jacobian_uses_a_gathered_form_where_the_backend_has_one() -> None:
     # No AutoSparse: the core's Jacobian from pushforwards reads the stacked columns as J
-    # through the backend's own gathered form, in one call, where the backend overrides it.
+    # through the backend's own gathered form, in one call, where its executor declares one.
     kept: list[Linear] = []
     backend, x = AutoLinear("forward", kept), np.linspace(-1.0, 1.0, 6)
     prep = ad.prepare_jacobian(f, backend, x)

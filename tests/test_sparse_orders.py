@@ -16,7 +16,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
-from adcore.sparse._coloring import ORDERS, adjacency  # noqa: E402
+from adcore.sparse._coloring import ORDERS  # noqa: E402
+from adcore.sparse._graphs import adjacency  # noqa: E402
 from adcore.sparse._orders import vertex_order  # noqa: E402
 
 

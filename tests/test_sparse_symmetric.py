@@ -16,10 +16,11 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
 import adcore as ad  # noqa: E402
-from adcore.sparse._coloring import ORDERS, adjacency  # noqa: E402
+from adcore.sparse._coloring import ORDERS  # noqa: E402
+from adcore.sparse._graphs import adjacency  # noqa: E402
 from adcore.sparse._orders import vertex_order  # noqa: E402
+from adcore.sparse._patterns import entries as _entries  # noqa: E402
 from adcore.sparse._symmetric import (  # noqa: E402
-    _entries,
     _unique_in_line,
     acyclic_coloring,
     star_coloring,

@@ -1,147 +1,39 @@
-"""Backends for testing the core: wrappers that hide native operators, and zeros.
+"""Wrappers that hide a backend's native operators, for testing the core's fallbacks.
 
 ``ForwardFromPrimitive(b)`` shows only ``b``'s pushforward and
-``ReverseFromPrimitive(b)`` only its pullback, so that every other operator
-goes through the core's fallbacks; ``AutoZeroForward`` and ``AutoZeroReverse``
-return zero derivatives at the cost of nothing, to measure the interface's own
-overhead.
+``ReverseFromPrimitive(b)`` only its pullback, so that every other operator goes
+through the core's fallbacks, as DifferentiationInterface's
+``AutoForwardFromPrimitive`` and ``AutoReverseFromPrimitive`` do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import ClassVar
 
 from .._core.backend import AbstractBackend
-from .._operators.executors import AbstractPullback, AbstractPushforward, Tangents
+from .wrapper import AbstractWrapper
 
-__all__ = ["AutoZeroForward", "AutoZeroReverse", "ForwardFromPrimitive", "ReverseFromPrimitive"]
-
-
-@dataclass(frozen=True)
-class _FromPrimitive(AbstractBackend):
-    backend: AbstractBackend
-
-    batched_tangents: ClassVar[bool] = True
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.backend, AbstractBackend):
-            raise TypeError(f"{type(self).__name__} wraps an adcore backend, got {self.backend!r}")
-
-    @property  # type: ignore[override]
-    def inplace(self) -> bool:
-        return bool(self.backend.inplace)
-
-    @property  # type: ignore[override]
-    def contexts(self) -> bool:
-        return bool(self.backend.contexts)
-
-    @property  # type: ignore[override]
-    def array_families(self) -> frozenset[str]:
-        return frozenset(self.backend.array_families)
-
-    def available(self) -> bool:
-        return self.backend.available()
-
-    def synchronize(self, result: Any) -> Any:
-        return self.backend.synchronize(result)
+__all__ = ["ForwardFromPrimitive", "ReverseFromPrimitive"]
 
 
 @dataclass(frozen=True)
-class ForwardFromPrimitive(_FromPrimitive):
+class ForwardFromPrimitive(AbstractWrapper):
     """ForwardFromPrimitive(backend): only ``backend``'s pushforward, everything else derived."""
 
+    backend: AbstractBackend
+
     modes: ClassVar[frozenset[str]] = frozenset({"forward"})
-
-    def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Tangents, contexts: Any, *,
-                            y: Any = None, same_point: bool = False) -> AbstractPushforward:
-        from .._operators.pushforward import pushforward_executor
-
-        return pushforward_executor(self.backend, f, x, tx, contexts, y, same_point=same_point)
+    batched_tangents: ClassVar[bool] = True
+    routes: ClassVar[dict[str, str]] = {"pushforward": "backend"}
 
 
 @dataclass(frozen=True)
-class ReverseFromPrimitive(_FromPrimitive):
+class ReverseFromPrimitive(AbstractWrapper):
     """ReverseFromPrimitive(backend): only ``backend``'s pullback, everything else derived."""
 
+    backend: AbstractBackend
+
     modes: ClassVar[frozenset[str]] = frozenset({"reverse"})
-
-    def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: Tangents, contexts: Any, *,
-                         y: Any = None, same_point: bool = False) -> AbstractPullback:
-        from .._operators.pullback import pullback_executor
-
-        return pullback_executor(self.backend, f, x, ty, contexts, y, same_point=same_point)
-
-
-def _zeros_like(v: Any) -> Any:
-    if type(v) is np.ndarray:
-        return np.zeros_like(v)
-    if isinstance(v, (float, int)):
-        return 0.0
-    from .._registry.namespace import array_namespace
-
-    return array_namespace(v).zeros_like(v)
-
-
-def _value(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:
-    if y is None:
-        return f(x, *contexts)
-    f(y, x, *contexts)
-    return y
-
-
-class _ZeroPushforward(AbstractPushforward):
-    def __init__(self, f: Callable[..., Any], y0: Any) -> None:
-        self.f, self.zero = f, y0
-
-    def value_and_pushforward(self, x: Any, tx: Tangents, contexts: tuple[Any, ...],
-                              y: Any = None) -> tuple[Any, Tangents]:
-        value = _value(self.f, x, contexts, y)
-        return value, tuple(_zeros_like(value) for _ in tx)
-
-    def pushforward(self, x: Any, tx: Tangents, contexts: tuple[Any, ...], y: Any = None) -> Tangents:
-        return tuple(_zeros_like(self.zero) for _ in tx)
-
-
-class _ZeroPullback(AbstractPullback):
-    def __init__(self, f: Callable[..., Any]) -> None:
-        self.f = f
-
-    def value_and_pullback(self, x: Any, ty: Tangents, contexts: tuple[Any, ...],
-                           y: Any = None) -> tuple[Any, Tangents]:
-        return _value(self.f, x, contexts, y), tuple(_zeros_like(x) for _ in ty)
-
-    def pullback(self, x: Any, ty: Tangents, contexts: tuple[Any, ...], y: Any = None) -> Tangents:
-        return tuple(_zeros_like(x) for _ in ty)
-
-
-@dataclass(frozen=True)
-class AutoZeroForward(AbstractBackend):
-    """AutoZeroForward(): a pushforward that returns zeros, for measuring overhead."""
-
-    name: ClassVar[str] = "zeroforward"
-    modes: ClassVar[frozenset[str]] = frozenset({"forward"})
-    inplace: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
-
-    def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Tangents, contexts: Any, *,
-                            y: Any = None, same_point: bool = False) -> AbstractPushforward:
-        values = tuple(c.value for c in contexts)
-        return _ZeroPushforward(f, _value(f, x, values, y))
-
-
-@dataclass(frozen=True)
-class AutoZeroReverse(AbstractBackend):
-    """AutoZeroReverse(): a pullback that returns zeros, for measuring overhead."""
-
-    name: ClassVar[str] = "zeroreverse"
-    modes: ClassVar[frozenset[str]] = frozenset({"reverse"})
-    inplace: ClassVar[bool] = True
-    batched_tangents: ClassVar[bool] = True
-
-    def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: Tangents, contexts: Any, *,
-                         y: Any = None, same_point: bool = False) -> AbstractPullback:
-        return _ZeroPullback(f)
+    routes: ClassVar[dict[str, str]] = {"pullback": "backend"}

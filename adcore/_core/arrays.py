@@ -6,6 +6,7 @@ through its array-API namespace (``adcore.array_namespace``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -15,19 +16,30 @@ __all__ = [
     "copy_into",
     "describe",
     "family",
+    "register_array_family",
     "signature",
     "to_dense",
     "type_family",
     "writable_numpy",
 ]
 
-_FAMILY_ALIASES = {"builtins": "numpy", "jaxlib": "jax", "tensorflow": "tensorflow"}
+# The top-level package of a type -> its array family, where they differ; engines add theirs
+# with register_array_family.
+_FAMILY_ALIASES = {"builtins": "numpy"}
 
 
 def family(value: Any) -> str:
     """The array family of ``value``: ``"numpy"`` for numpy arrays and Python scalars,
     else the top-level package that defines its type (``"torch"``, ``"jax"``)."""
     return type_family(type(value))
+
+
+def register_array_family(package: str, family: str) -> None:
+    """register_array_family(package, family) -> None: values whose type is defined in the
+    top-level ``package`` belong to the array ``family`` (JAX's arrays are defined in
+    ``jaxlib``: ``register_array_family("jaxlib", "jax")``). A plugin calls it when its
+    backend module is imported."""
+    _FAMILY_ALIASES[package] = family
 
 
 def type_family(t: type) -> str:
@@ -65,11 +77,12 @@ def writable_numpy(values: Any) -> np.ndarray:
     return a if a.flags.writeable else a.copy()
 
 
+@functools.singledispatch
 def to_dense(value: Any) -> Any:
-    """A sparse result in a family other than numpy's (JAX's ``BCOO``) as its dense array;
-    anything else as it is. (numpy would read a BCOO as an array of objects.)"""
-    if type(value).__module__.startswith("jax.experimental.sparse"):
-        return value.todense()
+    """to_dense(value) -> array: a sparse result of an engine as its dense array; anything
+    else as it is. An engine whose sparse type numpy cannot read (numpy would read JAX's
+    ``BCOO`` as an array of objects) registers it: ``to_dense.register(BCOO)(BCOO.todense)``.
+    """
     return value
 
 
@@ -110,16 +123,7 @@ def _device(x: Any, xp: Any) -> Any:
     return device(x)
 
 
-def copy_into(out: Any, value: Any, what: str = "out") -> Any:
-    """Write ``value`` into the preallocated buffer ``out`` and return ``out``.
-
-    Raises a ``ValueError`` that says what differs when the buffer does not fit,
-    and a ``TypeError`` for an immutable array family (JAX, TensorFlow).
-    """
-    if type(value).__module__.startswith("scipy.sparse"):  # adcore.sparse's results
-        from ..sparse._decompression import copy_sparse
-
-        return copy_sparse(out, value, what)
+def _copy_dense(out: Any, value: Any, what: str) -> Any:
     value = to_dense(value)
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
@@ -142,6 +146,26 @@ def copy_into(out: Any, value: Any, what: str = "out") -> Any:
             "its return value."
         ) from e
     return out
+
+
+# By the type of the result: a result type that is not an array (adcore.sparse's
+# csr_array) registers how it fills a buffer.
+_copiers = functools.singledispatch(_copy_dense)
+
+
+def copy_into(out: Any, value: Any, what: str = "out") -> Any:
+    """copy_into(out, value, what="out") -> out: write ``value`` into the preallocated
+    buffer ``out`` and return ``out``.
+
+    Raises a ``ValueError`` that says what differs when the buffer does not fit,
+    and a ``TypeError`` for an immutable array family (JAX, TensorFlow). A result type
+    that fills buffers its own way registers a function ``copy(out, value, what) -> out``
+    with ``copy_into.register(ResultType)(copy)``.
+    """
+    return _copiers.dispatch(type(value))(out, value, what)
+
+
+copy_into.register = _copiers.register  # type: ignore[attr-defined]
 
 
 def _what(value: Any) -> str:

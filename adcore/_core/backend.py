@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .contexts import Context
-from .._operators.executors import (
-    AbstractDerivative,
-    AbstractGradient,
-    AbstractHessian,
-    AbstractHVP,
-    AbstractJacobian,
-    AbstractPullback,
-    AbstractPushforward,
-    AbstractSecondDerivative,
-)
-from .prep import Prep
 from ..errors import NotSupportedError
+from .contexts import Context
+from .prep import Prep
+
+if TYPE_CHECKING:  # for annotations only: the executors live in the operator layer above
+    from .._operators.executors import (
+        AbstractDerivative,
+        AbstractGradient,
+        AbstractHessian,
+        AbstractHVP,
+        AbstractJacobian,
+        AbstractPullback,
+        AbstractPushforward,
+        AbstractSecondDerivative,
+    )
 
 __all__ = ["NATIVE_OPERATORS", "AbstractBackend"]
 
@@ -72,6 +74,11 @@ class AbstractBackend:
     prep_class: ClassVar[type[Prep]] = Prep
     #: The mode the user asked for, if the backend takes a ``mode`` option.
     mode: str | None = None
+    #: For a backend made of others (``SecondOrder``, ``AutoSparse``): the operators it hands
+    #: to a backend it wraps, each to the name of the field that holds that backend
+    #: (``{"gradient": "inner"}``); the keys ``"outer"`` and ``"inner"`` name the two levels
+    #: of second-order operators. See ``route``.
+    routes: ClassVar[Mapping[str, str]] = {}
 
     def __post_init__(self) -> None:
         name = type(self).__name__
@@ -89,6 +96,16 @@ class AbstractBackend:
         args = [f"{f.name}={getattr(self, f.name)!r}" for f in _options(self)
                 if f.repr and getattr(self, f.name) != f.default]
         return f"{type(self).__name__}({', '.join(args)})"
+
+    def route(self, operator: str) -> AbstractBackend:
+        """route(operator) -> backend: the backend that prepares ``operator``: this one, or the
+        one it wraps that ``routes`` names. For ``"outer"`` and ``"inner"``: the backend that
+        differentiates the outer or inner level of a second-order operator (this one, unless
+        it is a ``SecondOrder``). The core asks this of every backend it prepares an operator
+        with, so a wrapper forwards by declaring ``routes``, never by overriding ``prepare_*``.
+        """
+        to = self.routes.get(operator)
+        return self if to is None else getattr(self, to)  # type: ignore[no-any-return]
 
     def available(self) -> bool:
         """Whether the engine behind this backend imports and works here."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .arrays import describe, signature, type_family
 from ..errors import PrepMismatchError
+from .arrays import describe, signature, type_family
 
 __all__ = ["Prep"]
 

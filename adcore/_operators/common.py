@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import describe, family, is_scalar, signature
+from .._core.arrays import copy_into, describe, family, is_scalar, signature
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
+from .._registry.plugins import available_backends
 from ..errors import NotSupportedError
 
-__all__ = ["INPLACE_OPERATORS", "make_prep", "split_second_order", "validate"]
+__all__ = ["INPLACE_OPERATORS", "copy_tangents", "make_prep", "routed", "validate"]
 
 #: Operators that accept in-place functions ``f(y, x, *contexts)``.
 INPLACE_OPERATORS = ("derivative", "jacobian", "pushforward", "pullback")
@@ -69,8 +70,6 @@ def validate(
 
 
 def _inplace_backends() -> str:
-    from .._registry.plugins import available_backends
-
     names = [b.name for b in available_backends() if b.error is None and b.capabilities["inplace"]]
     return ", ".join(names) or "none"
 
@@ -116,10 +115,20 @@ def make_prep(
     )
 
 
-def split_second_order(backend: Any) -> tuple[Any, Any]:
-    """``(outer, inner)``: the backends that differentiate the outer and inner level."""
-    from .._combinators.second_order import SecondOrder
+def routed(backend: Any, operator: str) -> Any:
+    """The backend that prepares ``operator``: a wrapper hands it to a backend it wraps
+    (``AbstractBackend.route``), and that one may hand it on."""
+    while (to := backend.route(operator)) is not backend:
+        backend = to
+    return backend
 
-    if isinstance(backend, SecondOrder):
-        return backend.outer, backend.inner
-    return backend, backend
+
+def copy_tangents(out: Any, results: tuple[Any, ...], what: str = "out") -> tuple[Any, ...]:
+    """Fill the tuple of buffers ``out`` with ``results``; return ``out``."""
+    if not isinstance(out, tuple) or len(out) != len(results):
+        raise TypeError(
+            f"`{what}` must be a tuple of {len(results)} buffers, one per tangent; got {out!r:.80}"
+        )
+    for i, (o, r) in enumerate(zip(out, results)):
+        copy_into(o, r, f"{what}[{i}]")
+    return out

@@ -7,10 +7,11 @@ from typing import Any
 
 from .._core.arrays import copy_into, describe, is_scalar, ones_scalar, signature
 from .._core.contexts import unwrap
-from .executors import AbstractDerivative, AbstractPushforward
-from .._registry.namespace import array_namespace
 from .._core.prep import Prep
-from .common import make_prep, validate
+from .._registry.namespace import array_namespace
+from .common import make_prep, routed, validate
+from .executors import AbstractDerivative, AbstractPushforward
+from .primitives import pushforward_executor
 
 __all__ = ["derivative", "derivative_executor", "prepare_derivative", "value_and_derivative"]
 
@@ -78,10 +79,9 @@ def derivative_executor(
     backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any = None
 ) -> AbstractDerivative:
     """The backend's native derivative, else a pushforward along ``1``."""
+    backend = routed(backend, "derivative")
     if "derivative" in backend.native:
         return backend.prepare_derivative(f, x, contexts, y=y)
-    from .pushforward import pushforward_executor
-
     one = ones_scalar(x, array_namespace(x))
     return DerivativeFromPushforward(pushforward_executor(backend, f, x, (one,), contexts, y), one)
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from .._core.arrays import copy_into, describe, ones_scalar, signature
 from .._core.contexts import unwrap
-from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
-from .._registry.namespace import array_namespace
 from .._core.prep import Prep
-from .common import make_prep, validate
+from .._registry.namespace import array_namespace
+from .common import make_prep, routed, validate
+from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
+from .primitives import jacobian_from_pushforward, pullback_executor
 
 __all__ = ["gradient", "gradient_executor", "prepare_gradient", "value_and_gradient"]
 
@@ -70,18 +71,15 @@ def gradient_executor(
 ) -> AbstractGradient:
     """The backend's native gradient, else a pullback of the cotangent ``1``, else
     the one-row Jacobian from a batch of pushforwards."""
+    backend = routed(backend, "gradient")
     if "gradient" in backend.native:
         return backend.prepare_gradient(f, x, contexts)
     value = f(x, *unwrap(contexts))
     if getattr(value, "shape", ()) != ():
         raise ValueError(non_scalar_message(describe(signature(value))))
     if "reverse" in backend.modes:
-        from .pullback import pullback_executor
-
         one = ones_scalar(x, array_namespace(x))
         return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)
-    from .jacobian import jacobian_from_pushforward
-
     return GradientFromJacobian(jacobian_from_pushforward(backend, f, x, contexts), x)
 
 

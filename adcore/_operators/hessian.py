@@ -7,10 +7,10 @@ from typing import Any
 
 from .._core.arrays import basis, copy_into
 from .._core.contexts import unwrap
-from .executors import AbstractHessian
-from .._registry.namespace import array_namespace
 from .._core.prep import Prep
-from .common import make_prep, validate
+from .._registry.namespace import array_namespace
+from .common import make_prep, routed, validate
+from .executors import AbstractHessian
 from .hvp import hvp_executor
 
 __all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]
@@ -73,6 +73,7 @@ def hessian_executor(
     backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]
 ) -> AbstractHessian:
     """The backend's native Hessian, else one batch of hvps along the basis of ``x``."""
+    backend = routed(backend, "hessian")
     if "hessian" in backend.native:
         return backend.prepare_hessian(f, x, contexts)
     return HessianFromHVP(backend, f, x, contexts)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._core.arrays import copy_into
 from .._core.contexts import Constant, unwrap
-from .executors import AbstractHVP, Tangents
 from .._core.prep import Prep
-from .common import make_prep, split_second_order, validate
+from .common import copy_tangents, make_prep, routed, validate
+from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
-from .pullback import pullback_executor
-from .pushforward import copy_tangents, pushforward_executor
+from .primitives import pullback_executor, pushforward_executor
 
 __all__ = ["gradient_and_hvp", "hvp", "hvp_executor", "prepare_hvp", "prepare_hvp_same_point"]
 
@@ -49,8 +49,6 @@ def gradient_and_hvp(
 
     ``out`` is a pair ``(grad_buffer, tuple_of_hvp_buffers)``.
     """
-    from .._core.arrays import copy_into
-
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict:
@@ -99,9 +97,10 @@ def hvp_executor(
     gradient: forward over reverse where the outer has a pushforward (preferred),
     reverse over forward where the inner has only a pushforward, else reverse over reverse.
     """
+    backend = routed(backend, "hvp")
     if "hvp" in backend.native:
         return backend.prepare_hvp(f, x, tx, contexts, same_point=same_point)
-    outer, inner = split_second_order(backend)
+    outer, inner = backend.route("outer"), backend.route("inner")
     if "forward" in outer.modes:
         return HVPFromPushforwardOfGradient(outer, inner, f, x, tx, contexts, same_point)
     if "reverse" not in inner.modes:

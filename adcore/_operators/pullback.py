@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import describe, is_scalar, signature
 from .._core.contexts import unwrap
-from .executors import AbstractPullback, Tangents
-from .._registry.namespace import array_namespace
 from .._core.prep import Prep
-from ..errors import NotSupportedError
-from .common import make_prep, validate
-from .pushforward import copy_tangents
+from .common import copy_tangents, make_prep, validate
+from .executors import Tangents
+from .primitives import pullback_executor
 
 __all__ = [
     "prepare_pullback",
     "prepare_pullback_same_point",
     "pullback",
-    "pullback_executor",
     "value_and_pullback",
 ]
 
@@ -93,68 +89,3 @@ def _prepare(
     return make_prep(
         "pullback", executor, f, backend, x, contexts, ty, y, strict=strict, same_point=same_point
     )
-
-
-# --- preparation
-
-
-def pullback_executor(
-    backend: Any, f: Callable[..., Any], x: Any, ty: Tangents, contexts: tuple[Any, ...],
-    y: Any = None, *, same_point: bool = False,
-) -> AbstractPullback:
-    """The backend's pullback primitive, else one built from its pushforwards."""
-    if "reverse" in backend.modes:
-        if len(ty) > 1 and not backend.batched_tangents:
-            one = backend.prepare_pullback(f, x, ty[:1], contexts, y=y, same_point=same_point)
-            return OneAtATimePullback(one)
-        return backend.prepare_pullback(f, x, ty, contexts, y=y, same_point=same_point)
-    if "forward" in backend.modes:
-        from .jacobian import jacobian_from_pushforward
-
-        return PullbackFromPushforward(jacobian_from_pushforward(backend, f, x, contexts, y))
-    raise NotSupportedError(f"pullback: {backend!r} declares neither pushforward nor pullback.")
-
-
-class OneAtATimePullback(AbstractPullback):
-    """A batch handed one cotangent at a time to a backend that does not batch."""
-
-    def __init__(self, one: AbstractPullback) -> None:
-        self.one = one
-
-    def value_and_pullback(
-        self, x: Any, ty: Tangents, contexts: tuple[Any, ...], y: Any = None
-    ) -> tuple[Any, Tangents]:
-        pairs = [self.one.value_and_pullback(x, (t,), contexts, y) for t in ty]
-        return pairs[-1][0], tuple(tx[0] for _, tx in pairs)
-
-
-# --- fallback: pullback from pushforward
-
-
-class PullbackFromPushforward(AbstractPullback):
-    """Slow but correct: the whole Jacobian from pushforwards, then ``ty[i] @ J``."""
-
-    def __init__(self, jacobian: Any) -> None:
-        self.jacobian = jacobian
-
-    def value_and_pullback(
-        self, x: Any, ty: Tangents, contexts: tuple[Any, ...], y: Any = None
-    ) -> tuple[Any, Tangents]:
-        value, J = self.jacobian.value_and_jacobian(x, contexts, y)
-        xp = array_namespace(J)
-        tx = []
-        for i, t in enumerate(ty):
-            v = xp.asarray([t], dtype=J.dtype) if is_scalar(t) else xp.reshape(t, (-1,))
-            if v.shape[0] != J.shape[0]:
-                raise ValueError(
-                    f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
-                    f"got {describe(signature(t))}."
-                )
-            tx.append(_like_x(x, v @ J, xp))
-        return value, tuple(tx)
-
-
-def _like_x(x: Any, v: Any, xp: Any) -> Any:
-    if is_scalar(x):
-        return type(x)(v[0])
-    return xp.reshape(v, x.shape)

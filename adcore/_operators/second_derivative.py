@@ -7,10 +7,10 @@ from typing import Any
 
 from .._core.arrays import copy_into
 from .._core.contexts import unwrap
-from .executors import AbstractDerivative, AbstractSecondDerivative
 from .._core.prep import Prep
-from .common import make_prep, split_second_order, validate
+from .common import make_prep, routed, validate
 from .derivative import derivative_executor, require_scalar
+from .executors import AbstractDerivative, AbstractSecondDerivative
 
 __all__ = [
     "prepare_second_derivative",
@@ -75,9 +75,10 @@ def second_derivative_executor(
     backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...]
 ) -> AbstractSecondDerivative:
     """The backend's native second derivative, else the outer derivative of the inner one."""
+    backend = routed(backend, "second_derivative")
     if "second_derivative" in backend.native:
         return backend.prepare_second_derivative(f, x, contexts)
-    outer, inner = split_second_order(backend)
+    outer, inner = backend.route("outer"), backend.route("inner")
     return SecondDerivativeFromDerivatives(outer, inner, f, x, contexts)
 
 

@@ -17,7 +17,15 @@ import pluggy
 if TYPE_CHECKING:
     from .._core.backend import AbstractBackend
 
-__all__ = ["adcore_array_namespace", "adcore_register_backends", "hookimpl", "hookspec"]
+__all__ = [
+    "adcore_array_namespace",
+    "adcore_from_numpy",
+    "adcore_register_backends",
+    "adcore_sparse_result",
+    "adcore_to_numpy",
+    "hookimpl",
+    "hookspec",
+]
 
 #: Marks the specifications below.
 hookspec = pluggy.HookspecMarker("adcore")
@@ -63,5 +71,67 @@ def adcore_array_namespace(x: Any) -> Any | None:
     ... def adcore_array_namespace(x):
     ...     if type(x).__module__.startswith("myengine"):
     ...         return sys.modules["myengine"].numpy
+    ...     return None
+    """
+
+
+@hookspec(firstresult=True)
+def adcore_to_numpy(value: Any) -> Any | None:
+    """adcore_to_numpy(value) -> numpy array or None: ``value``, an array of the plugin's
+    engine, as a numpy array.
+
+    Return None for a value of another engine. The array may share memory with ``value``;
+    it holds no autograd graph and lives on the host (torch: ``value.detach().cpu()``, then
+    numpy). adcore asks it where it must read an engine's numbers: a dense Jacobian that
+    ``DenseSparsityDetector`` turns into a pattern, the conformance suite's comparisons.
+    Values of engines that answer no plugin go through ``numpy.asarray``.
+
+    >>> from adcore.extend import hookimpl
+    >>> @hookimpl
+    ... def adcore_to_numpy(value):
+    ...     if type(value).__module__.startswith("myengine"):
+    ...         return value.to_host_numpy()
+    ...     return None
+    """
+
+
+@hookspec(firstresult=True)
+def adcore_from_numpy(value: Any, family: str) -> Any | None:
+    """adcore_from_numpy(value, family) -> array or None: the numpy array ``value`` as a new
+    array of the array ``family`` (``"jax"``, ``"torch"``), when that family is the plugin's.
+
+    Return None for another family. The conformance suite builds its scenarios' inputs in
+    each family a backend declares with it; the result must not share memory with
+    ``value``, and keeps its shape and dtype.
+
+    >>> from adcore.extend import hookimpl
+    >>> @hookimpl
+    ... def adcore_from_numpy(value, family):
+    ...     if family == "myengine":
+    ...         import myengine
+    ...         return myengine.asarray(value.copy())
+    ...     return None
+    """
+
+
+@hookspec(firstresult=True)
+def adcore_sparse_result(x: Any, pattern: Any) -> Callable[[Any], Any] | None:
+    """adcore_sparse_result(x, pattern) -> build or None: how ``AutoSparse`` returns a sparse
+    Jacobian or Hessian for an ``x`` of the plugin's array family.
+
+    ``pattern`` is the result's boolean ``scipy.sparse.csr_array`` (canonical: sorted
+    indices, no duplicates). Return a function ``build(values)`` that takes the pattern's
+    entries in the order of its csr arrays (an array of ``x``'s family, perhaps a traced
+    value) and returns the sparse result in the engine's own format (JAX: a ``BCOO``), or
+    None for another family: its ``x`` then gets the dense matrix (numpy ``x`` gets a
+    ``csr_array`` from adcore itself). ``build`` is made once per preparation and called
+    on every call, so it should cost little. Register the sparse type with
+    ``adcore.extend.to_dense`` too, so that ``out=`` and the conformance suite read it.
+
+    >>> from adcore.extend import hookimpl
+    >>> @hookimpl
+    ... def adcore_sparse_result(x, pattern):
+    ...     if type(x).__module__.startswith("myengine"):
+    ...         return lambda values: myengine.sparse.csr(values, pattern.indices, pattern.indptr)
     ...     return None
     """

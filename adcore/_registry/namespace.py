@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .plugins import first_answer
+
 __all__ = ["array_namespace"]
 
 _numpy_namespace: Any = None
@@ -43,9 +45,7 @@ def array_namespace(*arrays: Any) -> Any:
     for a in values:
         if isinstance(a, _PLAIN):
             continue
-        from .plugins import plugin_array_namespace
-
-        xp = plugin_array_namespace(a)
+        xp = first_answer("adcore_array_namespace", x=a)
         if xp is not None:
             return xp
         if hasattr(a, "__array_namespace__"):

@@ -1,28 +1,18 @@
-"""Plugin discovery: backends by name, loaded lazily from the ``adcore`` entry points.
+"""Backends by name, the listing of installed plugins, and the plugins' answers to hooks.
 
-Nothing here runs at ``import adcore``: pluggy, ``importlib.metadata`` and the
-plugins load together, once, on the first backend lookup, the first
-``available_backends()`` or the first ``array_namespace`` of a non-numpy value.
-The core's ``AutoFiniteDiff`` arrives through the same path as any plugin.
-A plugin that fails to import or to register is recorded, never raised: it
-shows in ``available_backends()`` and in the error of a lookup that needed it.
+Nothing here runs at ``import adcore``: the plugins load (``loading``) on the first
+backend lookup, the first ``available_backends()`` or the first hook asked.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import sys
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AdcoreError, BackendNotInstalledError
+from .loading import ENV, KNOWN, BackendInfo, Registry, loaded, normalize
 
 if TYPE_CHECKING:
-    import pluggy
-
     from .._core.backend import AbstractBackend
 
 __all__ = [
@@ -30,220 +20,27 @@ __all__ = [
     "available_backends",
     "backend",
     "backend_class_for_attribute",
-    "plugin_array_namespace",
+    "first_answer",
 ]
 
-_GROUP = "adcore"
-_CORE = "adcore"
-_BUILTIN_MODULE = "adcore._backends.finitediff.plugin"
-_ENV = "ADCORE_LOAD_PLUGINS"
-_MODES = frozenset({"forward", "reverse"})
-#: Backends that live in a plugin distribution ``adcore-<name>``, by the
-#: attribute of ``adcore`` that names their class.
-_KNOWN = {"AutoJAX": "jax", "AutoTorch": "torch", "AutoAutograd": "autograd",
-          "AutoTensorFlow": "tensorflow"}
 
-
-@dataclass(frozen=True)
-class BackendInfo:
-    """One row of ``available_backends()``: a registered backend, or a plugin that failed.
-
-    ``cls`` is None where the plugin failed before registering a class; ``error``
-    is None for a backend that ``adcore.backend(name)`` builds, and ``exception``
-    holds the original exception of a failure, for its traceback.
-    """
-
-    name: str
-    cls: type[AbstractBackend] | None
-    distribution: str
-    version: str | None
-    capabilities: dict[str, Any] = field(hash=False)
-    error: str | None = None
-    exception: BaseException | None = field(default=None, repr=False, compare=False)
-
-
-class _Candidate(NamedTuple):
-    distribution: str
-    version: str | None
-    name: str
-    load: Callable[[], object]
-
-
-@dataclass
-class _Registry:
-    pm: pluggy.PluginManager
-    rows: list[BackendInfo] = field(default_factory=list)
-    classes: dict[str, type[AbstractBackend]] = field(default_factory=dict)
-    plugins: list[tuple[str, object]] = field(default_factory=list)
-    skipped: list[_Candidate] = field(default_factory=list)
-
-
-_lock = threading.RLock()
-_registry: _Registry | None = None
-_loading = False
-
-
-def _normalize(distribution: str) -> str:
-    return re.sub(r"[-_.]+", "-", distribution).strip().lower()
-
-
-def _loaded() -> _Registry:
-    global _registry, _loading
-    if _registry is not None:
-        return _registry
-    with _lock:
-        if _registry is None:
-            if _loading:
-                raise AdcoreError(
-                    "A backend was looked up while adcore plugins were loading (from a plugin's "
-                    "import or its adcore_register_backends hook). Look backends up when they "
-                    "are used, not when the plugin loads."
-                )
-            _loading = True
-            try:
-                _registry = _load()
-            finally:
-                _loading = False
-        return _registry
-
-
-def _candidates() -> list[_Candidate]:
-    import importlib
-    import importlib.metadata as md
-
-    found = []
-    for ep in md.entry_points(group=_GROUP):
-        dist = (ep.dist.name if ep.dist else None) or ep.module.partition(".")[0]
-        version = ep.dist.version if ep.dist else None
-        found.append(_Candidate(dist, version, ep.name, ep.load))
-    if not any(_normalize(c.distribution) == _CORE for c in found):
-        # A source checkout on sys.path without `pip install`: no metadata, same plugin.
-        try:
-            version = md.version(_CORE)
-        except md.PackageNotFoundError:
-            version = getattr(sys.modules.get(_CORE), "__version__", None)
-        found.append(_Candidate(_CORE, version, "finitediff",
-                                lambda: importlib.import_module(_BUILTIN_MODULE)))
-    found.sort(key=lambda c: (_normalize(c.distribution) != _CORE, _normalize(c.distribution),
-                              c.name))
-    return found
-
-
-def _load() -> _Registry:
-    import pluggy
-
-    from . import hookspecs
-
-    pm = pluggy.PluginManager(_GROUP)
-    pm.add_hookspecs(hookspecs)
-    reg = _Registry(pm)
-    env = os.environ.get(_ENV)
-    wanted = None if env is None else {_normalize(d) for d in env.split(",") if d.strip()}
-    for cand in _candidates():
-        dist = _normalize(cand.distribution)
-        if wanted is not None and dist != _CORE and dist not in wanted:
-            reg.skipped.append(cand)
-            continue
-        _load_one(reg, cand)
-    return reg
-
-
-def _load_one(reg: _Registry, cand: _Candidate) -> None:
-    def fail(exc: Exception) -> None:
-        reg.rows.append(BackendInfo(cand.name, None, cand.distribution, cand.version, {},
-                                    f"{type(exc).__name__}: {exc}", exc))
-
-    try:
-        plugin = cand.load()
-    except Exception as exc:
-        return fail(exc)
-    pm = reg.pm
-    try:
-        pm.register(plugin, name=f"{cand.distribution}:{cand.name}")
-        pm.check_pending()  # a misspelt adcore_* hook fails here, not silently
-    except Exception as exc:
-        if pm.is_registered(plugin):
-            pm.unregister(plugin)
-        return fail(exc)
-    others = [p for p in pm.get_plugins() if p is not plugin]
-    try:
-        pm.subset_hook_caller("adcore_register_backends", others)(
-            register=lambda cls: _register(reg, cand, cls)
-        )
-    except Exception as exc:
-        pm.unregister(plugin)
-        return fail(exc)
-    reg.plugins.append((cand.distribution, plugin))
-
-
-def _capabilities(cls: type[AbstractBackend]) -> dict[str, Any]:
-    return {
-        "modes": tuple(sorted(cls.modes)),
-        "native": tuple(sorted(cls.native)),
-        "inplace": bool(cls.inplace),
-        "contexts": bool(cls.contexts),
-        "batched_tangents": bool(cls.batched_tangents),
-        "array_families": tuple(sorted(cls.array_families)),
-    }
-
-
-def _problem(cls: Any) -> str | None:
-    from .._core.backend import NATIVE_OPERATORS, AbstractBackend
-
-    if not (isinstance(cls, type) and issubclass(cls, AbstractBackend)):
-        return (f"register({cls!r}): not a subclass of adcore.extend.AbstractBackend; "
-                "register backend classes only")
-    what = cls.__qualname__
-    if not isinstance(cls.name, str) or not cls.name:
-        return f"{what} has no `name`: set the class attribute that adcore.backend(name) looks up"
-    for attr in ("modes", "native", "array_families"):
-        value = getattr(cls, attr)
-        if not isinstance(value, (set, frozenset, tuple, list)) or not all(
-            isinstance(v, str) for v in value
-        ):
-            return f"{what}.{attr} = {value!r}: declare a frozenset of strings"
-    for attr, allowed in (("modes", _MODES), ("native", NATIVE_OPERATORS)):
-        value = getattr(cls, attr)
-        if not set(value) <= allowed or (attr == "modes" and not value):
-            return (f"{what}.{attr} = {sorted(value)!r}: declare a "
-                    f"{'non-empty ' if attr == 'modes' else ''}subset of {sorted(allowed)}")
-    return None
-
-
-def _register(reg: _Registry, cand: _Candidate, cls: Any) -> None:
-    problem = _problem(cls)
-    caps = {} if problem else _capabilities(cls)
-    if problem is None and cls.name in reg.classes:
-        first = next(r for r in reg.rows if r.error is None and r.name == cls.name)
-        problem = (f"{cls.__qualname__} is named {cls.name!r}, a name already taken by "
-                   f"{reg.classes[cls.name].__qualname__} from {first.distribution}, which is "
-                   "kept; uninstall one of the two distributions")
-    name = getattr(cls, "name", None)
-    if not (isinstance(name, str) and name):
-        name = getattr(cls, "__name__", None) or repr(cls)
-    reg.rows.append(BackendInfo(name, cls if isinstance(cls, type) else None, cand.distribution,
-                                cand.version, caps, problem))
-    if problem is None:
-        reg.classes[name] = cls
-
-
-def _not_installed(reg: _Registry, name: str, asked: str) -> tuple[str, BaseException | None]:
+def _not_installed(reg: Registry, name: str, asked: str) -> tuple[str, BaseException | None]:
     """The message of a failed lookup of ``name``, and the plugin error behind it."""
     installed = ", ".join(reg.classes) or "none"
-    dist = f"adcore-{name}" if name in _KNOWN.values() else None
+    dist = f"adcore-{name}" if name in KNOWN.values() else None
     for row in reg.rows:
-        if row.error is not None and (row.name == name or _normalize(row.distribution) == dist):
+        if row.error is not None and (row.name == name or normalize(row.distribution) == dist):
             version = f" {row.version}" if row.version else ""
             return (f"{asked}: its plugin {row.distribution}{version} is installed but failed: "
                     f"{row.error.rstrip('.')}. Installed: {installed}. Fix or reinstall "
                     f"{row.distribution}; `adcore backends` lists every plugin's error.",
                     row.exception)
     message = f"{asked}. Installed: {installed}."
-    env = f"{_ENV}={os.environ.get(_ENV, '')!r}"
+    env = f"{ENV}={os.environ.get(ENV, '')!r}"
     for cand in reg.skipped:
-        if cand.name == name or _normalize(cand.distribution) == dist:
+        if cand.name == name or normalize(cand.distribution) == dist:
             return (f"{message} Its plugin {cand.distribution} is installed, but {env} leaves it "
-                    f"out: add {cand.distribution} to {_ENV}, or unset {_ENV}.", None)
+                    f"out: add {cand.distribution} to {ENV}, or unset {ENV}.", None)
     if reg.skipped:
         message += f" {env} leaves out {', '.join(sorted(c.distribution for c in reg.skipped))}."
     if dist is not None:
@@ -276,7 +73,7 @@ def backend(name: str, /, **options: Any) -> AbstractBackend:
         raise TypeError(
             f"adcore.backend expects a backend name such as 'finitediff', got {name!r}."
         )
-    reg = _loaded()
+    reg = loaded()
     key = name.strip().lower()
     cls = reg.classes.get(name) or reg.classes.get(key)
     if cls is None:
@@ -297,31 +94,34 @@ def available_backends() -> list[BackendInfo]:
     >>> [b.name for b in ad.available_backends() if b.error is None][0]
     'finitediff'
     """
-    return list(_loaded().rows)
+    return list(loaded().rows)
 
 
-def plugin_array_namespace(x: Any) -> Any | None:
-    """plugin_array_namespace(x) -> xp or None: the first plugin answer for ``x``, if any."""
-    reg = _loaded()
+def first_answer(hook: str, **kwargs: Any) -> Any | None:
+    """first_answer(hook, **kwargs) -> answer or None: the first plugin's non-None answer to
+    the ``firstresult`` hook ``hook`` (``"adcore_array_namespace"``...), if any."""
+    reg = loaded()
     try:
-        return reg.pm.hook.adcore_array_namespace(x=x)
+        return getattr(reg.pm.hook, hook)(**kwargs)
     except Exception as exc:
         first_error = exc
-    # One plugin raised: ask them one at a time, so that it cannot hide the others' answers.
+    # One plugin raised: ask again without each plugin in turn, so that it cannot hide the
+    # others' answers.
     failed = []
     for dist, plugin in reversed(reg.plugins):
         others = [p for p in reg.pm.get_plugins() if p is not plugin]
         try:
-            xp = reg.pm.subset_hook_caller("adcore_array_namespace", others)(x=x)
+            answer = reg.pm.subset_hook_caller(hook, others)(**kwargs)
         except Exception:
             failed.append(dist)
             continue
-        if xp is not None:
-            return xp
+        if answer is not None:
+            return answer
+    what = ", ".join(f"{k} of type {type(v).__qualname__}" for k, v in kwargs.items())
     raise AdcoreError(
         f"The plugin {failed[0] if failed else '?'} raised {type(first_error).__name__}: "
-        f"{first_error} in adcore_array_namespace for a value of type {type(x).__qualname__}. "
-        f"Report it to the plugin's authors, or leave the plugin out with {_ENV}."
+        f"{first_error} in {hook} for {what}. "
+        f"Report it to the plugin's authors, or leave the plugin out with {ENV}."
     ) from first_error
 
 
@@ -334,8 +134,8 @@ def backend_class_for_attribute(attr: str) -> type[AbstractBackend]:
     if attr.startswith("_"):
         # Dunder probes (copy, pickle, doctest, IDEs) must not load plugins.
         raise AttributeError(f"module 'adcore' has no attribute {attr!r}")
-    reg = _loaded()
-    name = _KNOWN.get(attr)
+    reg = loaded()
+    name = KNOWN.get(attr)
     if name is not None:
         if name in reg.classes:
             return reg.classes[name]

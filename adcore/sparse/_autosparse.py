@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, final
 
-from .._core.backend import NATIVE_OPERATORS, AbstractBackend
+from .._combinators.wrapper import AbstractWrapper
+from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from ._coloring import GreedyColoringAlgorithm
 from ._decompression import Plan
@@ -23,14 +24,9 @@ __all__ = ["AutoSparse", "MixedMode"]
 Contexts = tuple[Context[Any], ...]
 
 
-def _backend(value: Any, role: str, owner: str) -> None:
-    if not isinstance(value, AbstractBackend):
-        raise TypeError(f"{owner}: `{role}` must be an adcore backend, got {value!r}")
-
-
 @final
 @dataclass(frozen=True)
-class MixedMode(AbstractBackend):
+class MixedMode(AbstractWrapper):
     """MixedMode(forward, reverse): pushforwards from ``forward``, pullbacks from ``reverse``.
 
     Inside ``AutoSparse`` it asks for a bidirectional coloring: some entries of the
@@ -53,10 +49,10 @@ class MixedMode(AbstractBackend):
     name: ClassVar[str] = "mixedmode"
     modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
     batched_tangents: ClassVar[bool] = True
+    routes: ClassVar[dict[str, str]] = {"pushforward": "forward", "pullback": "reverse"}
 
     def __post_init__(self) -> None:
-        _backend(self.forward, "forward", "MixedMode")
-        _backend(self.reverse, "reverse", "MixedMode")
+        super().__post_init__()
         if "forward" not in self.forward.modes or "reverse" not in self.reverse.modes:
             raise ValueError(
                 f"MixedMode(forward, reverse) needs a pushforward from `forward` and a pullback from "
@@ -64,37 +60,10 @@ class MixedMode(AbstractBackend):
                 f"{self.reverse!r} has {sorted(self.reverse.modes)}."
             )
 
-    @property  # type: ignore[override]
-    def inplace(self) -> bool:
-        return bool(self.forward.inplace and self.reverse.inplace)
-
-    @property  # type: ignore[override]
-    def contexts(self) -> bool:
-        return bool(self.forward.contexts and self.reverse.contexts)
-
-    @property  # type: ignore[override]
-    def array_families(self) -> frozenset[str]:
-        return frozenset(self.forward.array_families) & frozenset(self.reverse.array_families)
-
-    def available(self) -> bool:
-        return self.forward.available() and self.reverse.available()
-
-    def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Any, contexts: Contexts, *,
-                            y: Any = None, same_point: bool = False) -> Any:
-        from .._operators.pushforward import pushforward_executor
-
-        return pushforward_executor(self.forward, f, x, tx, contexts, y, same_point=same_point)
-
-    def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: Any, contexts: Contexts, *,
-                         y: Any = None, same_point: bool = False) -> Any:
-        from .._operators.pullback import pullback_executor
-
-        return pullback_executor(self.reverse, f, x, ty, contexts, y, same_point=same_point)
-
 
 @final
 @dataclass(frozen=True)
-class AutoSparse(AbstractBackend):
+class AutoSparse(AbstractWrapper):
     """AutoSparse(dense, sparsity_detector=TracerSparsityDetector(),
     coloring_algorithm=GreedyColoringAlgorithm()): sparse ``jacobian`` and ``hessian``.
 
@@ -127,11 +96,14 @@ class AutoSparse(AbstractBackend):
     coloring_algorithm: GreedyColoringAlgorithm = field(default_factory=GreedyColoringAlgorithm)
 
     name: ClassVar[str] = "sparse"
-    native: ClassVar[frozenset[str]] = NATIVE_OPERATORS
+    native: ClassVar[frozenset[str]] = frozenset({"jacobian", "hessian"})
     batched_tangents: ClassVar[bool] = True
+    routes: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("pushforward", "pullback", "derivative", "gradient", "second_derivative", "hvp"), "dense"
+    )
 
     def __post_init__(self) -> None:
-        _backend(self.dense, "dense", "AutoSparse")
+        super().__post_init__()
         if isinstance(self.dense, AutoSparse):
             raise TypeError("AutoSparse(AutoSparse(...)): wrap a dense backend once.")
         if not isinstance(self.sparsity_detector, AbstractSparsityDetector):
@@ -153,64 +125,9 @@ class AutoSparse(AbstractBackend):
             args.append(f"coloring_algorithm={self.coloring_algorithm!r}")
         return f"AutoSparse({', '.join(args)})"
 
-    @property  # type: ignore[override]
-    def modes(self) -> frozenset[str]:
-        return frozenset(self.dense.modes)
-
-    @property  # type: ignore[override]
-    def mode(self) -> str | None:
-        return self.dense.mode
-
-    @property  # type: ignore[override]
-    def inplace(self) -> bool:
-        return bool(self.dense.inplace)
-
-    @property  # type: ignore[override]
-    def contexts(self) -> bool:
-        return bool(self.dense.contexts)
-
-    @property  # type: ignore[override]
-    def array_families(self) -> frozenset[str]:
-        return frozenset(self.dense.array_families)
-
-    def available(self) -> bool:
-        return self.dense.available()
-
-    # --- everything but jacobian and hessian is the dense backend's
-
-    def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Any, contexts: Contexts, *,
-                            y: Any = None, same_point: bool = False) -> Any:
-        from .._operators.pushforward import pushforward_executor
-
-        return pushforward_executor(self.dense, f, x, tx, contexts, y, same_point=same_point)
-
-    def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: Any, contexts: Contexts, *,
-                         y: Any = None, same_point: bool = False) -> Any:
-        from .._operators.pullback import pullback_executor
-
-        return pullback_executor(self.dense, f, x, ty, contexts, y, same_point=same_point)
-
-    def prepare_derivative(self, f: Callable[..., Any], x: Any, contexts: Contexts, *,
-                           y: Any = None) -> Any:
-        from .._operators.derivative import derivative_executor
-
-        return derivative_executor(self.dense, f, x, contexts, y)
-
-    def prepare_gradient(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> Any:
-        from .._operators.gradient import gradient_executor
-
-        return gradient_executor(self.dense, f, x, contexts)
-
-    def prepare_second_derivative(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> Any:
-        from .._operators.second_derivative import second_derivative_executor
-
-        return second_derivative_executor(self.dense, f, x, contexts)
-
-    def prepare_hvp(self, f: Callable[..., Any], x: Any, tx: Any, contexts: Contexts, *,
-                    same_point: bool = False) -> Any:
-        from .._operators.hvp import hvp_executor
-
-        return hvp_executor(self.dense, f, x, tx, contexts, same_point=same_point)
+    def derived(self) -> dict[str, Any]:
+        # Every operator but jacobian and hessian is the dense backend's: so are its modes.
+        return {**super().derived(), "modes": frozenset(self.dense.modes), "mode": self.dense.mode}
 
     # --- sparse jacobian and hessian
 

@@ -14,10 +14,10 @@ import numpy as np
 
 from .._core.arrays import writable_numpy
 from ._coloring import Coloring
-from ._detectors import scipy_sparse
-from ._symmetric import _entries, _unique_in_line
+from ._patterns import entries, scipy_sparse
+from ._symmetric import _unique_in_line
 
-__all__ = ["Plan", "copy_sparse", "plan"]
+__all__ = ["Plan", "plan"]
 
 
 class Plan:
@@ -30,7 +30,7 @@ class Plan:
         m, n = P.shape
         self.column_seeds = _seeds(coloring.column_colors, n)
         self.row_seeds = _seeds(coloring.row_colors, m)
-        rows, cols = _entries(P)
+        rows, cols = entries(P)
         self.solver: Any = None
         self._template: Any = None
         self._dense_index: tuple[int, np.ndarray] | None = None
@@ -67,7 +67,7 @@ class Plan:
             return self._dense_index[1]
         m, n = self.shape
         where = np.full(m * n, size, np.int32 if max(size, m * n) < 2**31 else np.int64)
-        rows, cols = _entries(self.coloring.pattern)
+        rows, cols = entries(self.coloring.pattern)
         where[rows * n + cols] = self.index
         self._dense_index = (size, where.reshape(m, n))
         return self._dense_index[1]
@@ -216,31 +216,3 @@ def _acyclic_system(rows: np.ndarray, cols: np.ndarray, colors: np.ndarray, n: i
         return np.concatenate([h.astype(b.dtype, copy=False), b[diag_source]])[index]
 
     return index, solve
-
-
-def copy_sparse(out: Any, value: Any, what: str = "out") -> Any:
-    """``out=`` for a sparse result: a dense array of its shape, or a sparse array with its
-    very pattern, filled in place; returns ``out``."""
-    sp = scipy_sparse()
-    if sp.issparse(out):
-        same = (out.format == "csr" and out.shape == value.shape
-                and np.array_equal(out.indptr, value.indptr) and np.array_equal(out.indices, value.indices))
-        if not same:
-            raise ValueError(
-                f"`{what}` is a sparse array whose pattern differs from the result's; pass a "
-                "result of an earlier call with the same preparation, or a dense array."
-            )
-        if out.dtype != value.dtype:
-            raise ValueError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
-        out.data[...] = value.data
-        return out
-    shape = getattr(out, "shape", None)
-    if shape is None or tuple(shape) != value.shape:
-        raise ValueError(f"`{what}` must have shape {value.shape} to receive this result; got "
-                         f"{shape}. Pass a dense array of that shape or an earlier result.")
-    if out.dtype != value.dtype:
-        raise ValueError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
-    out[...] = 0
-    rows, cols = _entries(value)
-    out[rows, cols] = value.data
-    return out

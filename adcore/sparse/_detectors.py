@@ -15,7 +15,12 @@ from typing import Any, final
 
 import numpy as np
 
+from .._core.backend import AbstractBackend
 from .._core.contexts import Cache, Context
+from .._operators.hessian import hessian
+from .._operators.jacobian import jacobian
+from .._registry.convert import to_numpy
+from ._patterns import as_pattern, scipy_sparse
 from ._sets import expand
 from ._tracer import Trace, Tracer, TracingError
 
@@ -25,22 +30,9 @@ __all__ = [
     "KnownHessianSparsity",
     "KnownJacobianSparsity",
     "TracerSparsityDetector",
-    "as_pattern",
 ]
 
 Contexts = tuple[Context[Any], ...]
-
-
-def scipy_sparse() -> Any:
-    """``scipy.sparse``, or an ImportError that says which extra brings it."""
-    try:
-        import scipy.sparse
-    except ImportError as e:  # pragma: no cover - scipy is the [sparse] extra
-        raise ImportError(
-            "adcore.sparse needs scipy for its sparse results and colorings; install it with "
-            "`pip install adcore[sparse]`."
-        ) from e
-    return scipy.sparse
 
 
 class AbstractSparsityDetector(ABC):
@@ -60,28 +52,6 @@ class AbstractSparsityDetector(ABC):
     @abstractmethod
     def hessian_sparsity(self, f: Callable[..., Any], x: Any, contexts: Contexts = ()) -> Any:
         """hessian_sparsity(f, x, contexts=()) -> csr_array of bool, (x.size, x.size), symmetric"""
-
-
-def as_pattern(pattern: Any, shape: tuple[int, int] | None = None, what: str = "pattern") -> Any:
-    """``pattern`` (a scipy.sparse array or matrix, or anything numpy reads as a matrix) as a
-    canonical boolean ``csr_array`` of its nonzeros."""
-    sp = scipy_sparse()
-    if (isinstance(pattern, sp.csr_array) and pattern.dtype == bool and pattern.has_canonical_format
-            and (shape is None or pattern.shape == shape) and pattern.data.all()):
-        return pattern  # a detector's own result: used as it is, never edited
-    if sp.issparse(pattern):
-        P = sp.csr_array(pattern, dtype=bool, copy=True)
-    else:
-        dense = np.asarray(pattern)
-        if dense.ndim != 2:
-            raise ValueError(f"{what} must be a matrix, got an array of shape {dense.shape}")
-        P = sp.csr_array(dense != 0)
-    P.eliminate_zeros()
-    P.sum_duplicates()
-    P.sort_indices()
-    if shape is not None and P.shape != shape:
-        raise ValueError(f"{what} has shape {P.shape}, but this function needs {shape}")
-    return P
 
 
 # --- tracing
@@ -198,8 +168,6 @@ class DenseSparsityDetector(AbstractSparsityDetector):
     atol: float = 0.0
 
     def __post_init__(self) -> None:
-        from .._core.backend import AbstractBackend
-
         if not isinstance(self.backend, AbstractBackend):
             raise TypeError(f"DenseSparsityDetector: `backend` must be an adcore backend, got "
                             f"{self.backend!r}")
@@ -209,23 +177,14 @@ class DenseSparsityDetector(AbstractSparsityDetector):
     def jacobian_sparsity(
         self, f: Callable[..., Any], x: Any, contexts: Contexts = (), *, y: Any = None
     ) -> Any:
-        from .._operators.jacobian import jacobian
-
         J = jacobian(f, self.backend, x, *contexts, **({} if y is None else {"y": y}))
         return self._pattern(J)
 
     def hessian_sparsity(self, f: Callable[..., Any], x: Any, contexts: Contexts = ()) -> Any:
-        from .._operators.hessian import hessian
-
         return self._pattern(hessian(f, self.backend, x, *contexts))
 
     def _pattern(self, M: Any) -> Any:
-        sp = scipy_sparse()
-        if sp.issparse(M):
-            M = M.toarray()
-        if hasattr(M, "detach"):
-            M = M.detach().cpu()
-        return as_pattern(np.abs(np.asarray(M)) > self.atol)
+        return as_pattern(np.abs(to_numpy(M)) > self.atol)
 
 
 # --- patterns given

@@ -14,9 +14,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._core.contexts import Context
-from .._operators.executors import AbstractHessian, AbstractJacobian
-from .._registry.namespace import array_namespace
 from .._core.prep import Prep
+from .._operators.executors import AbstractHessian, AbstractJacobian
+from .._operators.hvp import hvp_executor
+from .._operators.primitives import output, pullback_executor, pushforward_executor
+from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError
 from ._coloring import Coloring
 from ._decompression import Plan
@@ -34,7 +36,7 @@ def _seeds(S: np.ndarray, like: Any, shape: tuple[int, ...], dtype: Any = None) 
     dtype = getattr(like, "dtype", np.float64) if dtype is None else dtype
     if isinstance(like, np.ndarray) or not hasattr(like, "shape"):
         return S.astype(dtype).reshape((S.shape[0], *shape))
-    from array_api_compat import device
+    from array_api_compat import device  # off the import path of adcore.sparse
 
     xp = array_namespace(like)
     return xp.reshape(xp.asarray(S, dtype=dtype, device=device(like)), (S.shape[0], *shape))
@@ -84,15 +86,11 @@ class SparseJacobian(_Sparse, AbstractJacobian):
 
     def __init__(self, dense: Any, f: Callable[..., Any], x: Any, contexts: Contexts, y: Any,
                  plan: Plan) -> None:
-        from .._operators.jacobian import _output
-        from .._operators.pullback import pullback_executor
-        from .._operators.pushforward import pushforward_executor
-
         self.plan, self.numpy, self.build = plan, isinstance(x, np.ndarray), sparse_builder(plan, x)
         if not self.numpy and plan.solver is not None:
             raise NotSupportedError("decompression='substitution' works for numpy inputs only")
         m, n = plan.shape
-        y0 = _output(f, x, contexts, y)
+        y0 = output(f, x, contexts, y)
         if _size(y0) != m or _size(x) != n:
             raise ValueError(
                 f"f maps {_size(x)} inputs to {_size(y0)} outputs, but its sparsity pattern has shape "
@@ -154,8 +152,6 @@ class SparseHessian(_Sparse, AbstractHessian):
     """One batch of hvps along the seeds of a star or acyclic coloring."""
 
     def __init__(self, dense: Any, f: Callable[..., Any], x: Any, contexts: Contexts, plan: Plan) -> None:
-        from .._operators.hvp import hvp_executor
-
         self.f, self.plan, self.numpy = f, plan, isinstance(x, np.ndarray)
         self.build = sparse_builder(plan, x)
         if not self.numpy and plan.solver is not None:

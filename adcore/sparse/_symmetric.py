@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from ._coloring import colors_of_masks, earlier_neighbors, greedy
+from ._graphs import colors_of_masks, column_graph, earlier_neighbors, greedy
+from ._orders import vertex_order
+from ._patterns import entries
 
 __all__ = ["acyclic_coloring", "bidirectional_coloring", "star_coloring"]
 
@@ -184,9 +186,6 @@ def bidirectional_coloring(P: Any, order: str, seed: int | None) -> tuple[np.nda
     alone and the rows alone are candidates too, so that mixing never loses; the
     candidate with the fewest colors wins.
     """
-    from ._coloring import column_graph
-    from ._orders import vertex_order
-
     m, n = P.shape
     graph = _bipartite(P)
     first = vertex_order(graph, order, seed)
@@ -215,7 +214,7 @@ def neutralize(P: Any, row_colors: np.ndarray, col_colors: np.ndarray) -> tuple[
     color (the column is the center of the star), else from its row's color; entries
     that either side can give go where a needed color already is, if one is.
     """
-    rows, cols = _entries(P)
+    rows, cols = entries(P)
     col_ok = _unique_in_line(rows, col_colors[cols])
     row_ok = _unique_in_line(cols, row_colors[rows])
     need_col = np.zeros(int(col_colors.max(initial=-1)) + 1, bool)
@@ -231,11 +230,6 @@ def neutralize(P: Any, row_colors: np.ndarray, col_colors: np.ndarray) -> tuple[
     else:
         need_row[by_row] = True
     return _renumber(row_colors, need_row), _renumber(col_colors, need_col)
-
-
-def _entries(P: Any) -> tuple[np.ndarray, np.ndarray]:
-    rows = np.repeat(np.arange(P.shape[0]), np.diff(P.indptr))
-    return rows, P.indices.astype(np.int64)
 
 
 def _unique_in_line(line: np.ndarray, colors: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ the variant does not return it), matching ``Scenario.res1``/``res2``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 import numpy as np
 
 import adcore as ad
-from adcore._core.arrays import to_dense
+from adcore._registry.convert import from_numpy
+from adcore._registry.convert import to_numpy as _to_numpy
 
 from ._scenario import Scenario
 
@@ -128,17 +128,11 @@ def inputs_for(scenario: Scenario, family: str, *, x: Any = None) -> Inputs:
     return Inputs(scenario.f, conv(scenario.x if x is None else x), tangents, contexts, y)
 
 
-_NAMESPACES = {"jax": "jax.numpy", "tensorflow": "tensorflow.experimental.numpy"}
-
-
 def to_family(value: Any, family: str) -> Any:
     """A copy of the numpy array ``value`` in ``family``; Python scalars stay as they are."""
     if not isinstance(value, np.ndarray):
         return value
-    if family == "numpy":
-        return value.copy()
-    module = importlib.import_module(_NAMESPACES.get(family, family))
-    return module.asarray(value.copy())
+    return from_numpy(value, family)
 
 
 def to_numpy(value: Any) -> Any:
@@ -147,12 +141,7 @@ def to_numpy(value: Any) -> Any:
         return tuple(map(to_numpy, value))
     if value is None or isinstance(value, (float, int)):
         return value
-    if type(value).__module__.startswith("scipy.sparse"):  # AutoSparse's results
-        return value.toarray()
-    value = to_dense(value)  # AutoSparse's results for jax.Array x
-    if hasattr(value, "detach"):  # torch: leave the graph and the device first
-        value = value.detach().cpu()
-    return np.asarray(value)
+    return _to_numpy(value)
 
 
 def _buffers(reference: Any, like: Any) -> Any:

@@ -9,7 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ..._operators.executors import AbstractDerivative, AbstractGradient, AbstractJacobian, AbstractPushforward
+from ..._operators.executors import (
+    AbstractDerivative,
+    AbstractGradient,
+    AbstractJacobian,
+    AbstractPushforward,
+)
 from .evaluate import Evaluator, Prepared
 from .steps import (
     OFFSETS,

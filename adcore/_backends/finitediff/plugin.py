@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..._core.backend import AbstractBackend
-from . import AutoFiniteDiff
 from ...extend import hookimpl
+from . import AutoFiniteDiff
 
 
 @hookimpl

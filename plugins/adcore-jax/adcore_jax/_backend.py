@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
 from adcore import Prep
-from adcore.extend import NATIVE_OPERATORS, AbstractBackend
+from adcore.extend import NATIVE_OPERATORS, AbstractBackend, register_array_family
 
 if TYPE_CHECKING:
     from adcore.extend import (
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from ._engine import Setup
 
 __all__ = ["AutoJAX", "JAXPrep"]
+
+# JAX defines its arrays in the package jaxlib: they are of the family "jax".
+register_array_family("jaxlib", "jax")
 
 Contexts = tuple[Any, ...]
 

@@ -14,7 +14,12 @@ from adcore.extend import hookimpl
 
 from ._backend import AutoJAX
 
-__all__ = ["adcore_array_namespace", "adcore_register_backends"]
+__all__ = [
+    "adcore_array_namespace",
+    "adcore_from_numpy",
+    "adcore_register_backends",
+    "adcore_sparse_result",
+]
 
 
 @hookimpl
@@ -30,3 +35,19 @@ def adcore_array_namespace(x: Any) -> Any:
     if module.startswith(("jax.", "jaxlib", "adcore_jax.")):
         return importlib.import_module("jax.numpy")
     return None
+
+
+@hookimpl
+def adcore_from_numpy(value: Any, family: str) -> Any:
+    if family != "jax":
+        return None
+    return importlib.import_module("jax.numpy").asarray(value.copy())
+
+
+@hookimpl
+def adcore_sparse_result(x: Any, pattern: Any) -> Any:
+    if not type(x).__module__.startswith(("jax.", "jaxlib")):
+        return None
+    from ._sparse_result import BCOOBuilder
+
+    return BCOOBuilder(pattern)

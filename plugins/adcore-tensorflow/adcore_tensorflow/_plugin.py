@@ -25,3 +25,12 @@ def adcore_array_namespace(x: Any) -> Any:
 
         return namespace
     return None
+
+
+@hookimpl
+def adcore_from_numpy(value: Any, family: str) -> Any:
+    if family != "tensorflow":
+        return None
+    import tensorflow.experimental.numpy as tnp
+
+    return tnp.asarray(value.copy())

@@ -32,3 +32,24 @@ def adcore_array_namespace(x: Any) -> Any | None:
 
             return xp
     return None
+
+
+@hookimpl
+def adcore_to_numpy(value: Any) -> Any | None:
+    """A tensor off its graph and device, as numpy (the conjugate bit resolved)."""
+    module = type(value).__module__
+    if (module == "torch" or module.startswith("torch.")) and "torch" in sys.modules:
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            return value.detach().cpu().resolve_conj().numpy()
+    return None
+
+
+@hookimpl
+def adcore_from_numpy(value: Any, family: str) -> Any | None:
+    if family != "torch":
+        return None
+    import torch
+
+    return torch.asarray(value.copy())

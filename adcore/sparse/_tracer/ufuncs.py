@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from ._sets import build, expand, pair_products
-from ._tracer import Deps, Trace, Tracer, TracingError, is_traced, merge, unsupported
+from .._sets import build, expand, pair_products
+from .core import Deps, Trace, Tracer, is_traced, merge
+from .rules import TracingError
 
 __all__ = [
-    "apply_binary", "apply_unary", "call_ufunc", "joint_dtype", "numpy_functions", "result_dtype",
+    "apply_binary", "apply_unary", "joint_dtype", "numpy_functions", "result_dtype",
     "trace_of", "union", "with_square", "write_out",
 ]
 
@@ -160,59 +161,6 @@ def trace_of(*values: Any) -> Any:
 def joint_dtype(*values: Any) -> Any:
     return np.result_type(*[v.dtype if is_traced(v) else np.asarray(v).dtype
                             if isinstance(v, (list, tuple)) else v for v in values])
-
-
-# --- ufuncs
-
-
-def call_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    out = kwargs.pop("out", None)
-    if kwargs.pop("where", True) is not True:
-        raise unsupported(f"the where= argument of numpy.{ufunc.__name__}")
-    dtype = kwargs.pop("dtype", None)
-    name = ufunc.__name__
-    if method == "__call__":
-        result = _call(ufunc, name, inputs, dtype, kwargs)
-    elif method == "reduce" and name in ("add", "multiply", "maximum", "minimum", "fmax", "fmin"):
-        from ._tracer_functions import REDUCE
-
-        axis = kwargs.get("axis", 0)
-        result = REDUCE[name](inputs[0], axis=axis, keepdims=kwargs.get("keepdims", False))
-    elif method == "accumulate" and name in ("add", "multiply"):
-        from ._tracer_functions import cumulate
-
-        result = cumulate(inputs[0], kwargs.get("axis", 0), nonlinear=name == "multiply")
-    elif method == "outer":
-        a, b = inputs
-        result = ufunc(np.reshape(a, np.shape(a) + (1,) * np.ndim(b)), b)
-    else:
-        raise unsupported(f"numpy.{name}.{method}")
-    return result if out is None else write_out(out, result)
-
-
-def _call(ufunc: Any, name: str, inputs: tuple[Any, ...], dtype: Any, kwargs: dict[str, Any]) -> Any:
-    if name in ("matmul", "matvec", "vecmat"):
-        from ._tracer_functions import matmul
-    if name == "matmul":
-        return matmul(*inputs)
-    if name == "vecdot":
-        a, b = inputs
-        return np.sum(np.multiply(a, b), axis=kwargs.get("axis", -1))
-    if name == "matvec":
-        return np.squeeze(matmul(inputs[0], np.expand_dims(inputs[1], -1)), -1)
-    if name == "vecmat":
-        return np.squeeze(matmul(np.expand_dims(inputs[0], -2), inputs[1]), -2)
-    if ufunc.nout == 2 and name in ("divmod", "modf"):
-        if name == "divmod":
-            return np.floor_divide(*inputs), np.remainder(*inputs)
-        (a,) = inputs
-        return np.positive(a), np.trunc(a)
-    if ufunc.nout != 1 or ufunc.nin > 2:
-        raise unsupported(f"numpy.{name}")
-    dt = result_dtype(ufunc, inputs, dtype)
-    if ufunc.nin == 1:
-        return apply_unary(name, inputs[0], dt)
-    return apply_binary(name, inputs[0], inputs[1], dt)
 
 
 def write_out(out: Any, result: Any) -> Any:

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import implements, is_traced, merge, not_traceable, unsupported
-from ._tracer_functions import reduce
-from ._tracer_ufuncs import apply_binary, apply_unary, joint_dtype, numpy_functions, trace_of, write_out
+from .core import is_traced, merge
+from .functions import reduce
+from .rules import implements, not_traceable, unsupported
+from .ufuncs import apply_binary, apply_unary, joint_dtype, numpy_functions, trace_of, write_out
 
 __all__ = ["clip", "structural"]
 

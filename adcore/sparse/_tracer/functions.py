@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import Tracer, implements, is_traced, unsupported
-from ._tracer_ufuncs import numpy_functions, trace_of, union, write_out
+from .core import Tracer
+from .rules import implements, unsupported
+from .ufuncs import numpy_functions, union, write_out
 
-__all__ = ["REDUCE", "cumulate", "matmul", "namespace", "reduce", "tensordot"]
+__all__ = ["REDUCE", "cumulate", "matmul", "reduce", "tensordot"]
 
 _INT = np.int64
 
@@ -217,39 +218,3 @@ def _convolve(a: Any, v: Any, mode: str = "full") -> Any:
 
 
 implements(np.correlate)(lambda a, v, mode="valid": _convolve(a, np.flip(v), mode))
-
-# --- the array-API namespace of tracers
-
-
-class _Namespace:
-    """``array_api_compat.numpy``, but for ``asarray`` and ``clip``, which must see a
-    tracer before numpy does; everything else reaches the tracer through numpy's protocols."""
-
-    def __init__(self) -> None:
-        import array_api_compat.numpy as compat
-
-        self._compat = compat
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._compat, name)
-
-    def asarray(self, obj: Any, /, *, dtype: Any = None, device: Any = None, copy: Any = None) -> Any:
-        if is_traced(obj):
-            return obj if dtype is None else obj.astype(dtype)
-        if isinstance(obj, (list, tuple)) and trace_of(*obj) is not None:
-            return np.stack([self.asarray(o) for o in obj])
-        return self._compat.asarray(obj, dtype=dtype, device=device, copy=copy)
-
-    def clip(self, x: Any, /, min: Any = None, max: Any = None) -> Any:
-        from ._tracer_moves import clip
-
-        return clip(x, min, max)
-
-
-_NAMESPACE: list[_Namespace] = []
-
-
-def namespace() -> _Namespace:
-    if not _NAMESPACE:
-        _NAMESPACE.append(_Namespace())
-    return _NAMESPACE[0]

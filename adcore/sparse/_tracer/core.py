@@ -9,63 +9,24 @@ tracks them). Moving elements around (indexing, reshaping, concatenating) only
 moves ``rows``; arithmetic that joins sets builds a new table. The pattern found is
 global: it holds at every ``x``, for the constants and contexts ``f`` was traced with.
 
-The array object and its protocols live here; the rules are in ``_tracer_ufuncs``
-(elementwise operations, building tables), ``_tracer_functions`` (reductions and
-products) and ``_tracer_moves`` (functions that move elements around).
+The array object lives here; the rules are in ``ufuncs`` (elementwise operations,
+building tables), ``functions`` (reductions and products) and ``moves`` (functions that
+move elements around), and ``protocols`` joins them to the object's numpy protocols.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import AdcoreError
-from ._sets import Sets, concat_sets
+from .._sets import Sets, concat_sets
+from .rules import HANDLED, PROTOCOLS, not_traceable, unsupported
 
-__all__ = ["HANDLED", "Deps", "Trace", "Tracer", "TracingError", "implements", "is_traced", "merge"]
+__all__ = ["Deps", "Trace", "Tracer", "is_traced", "merge"]
 
 _INT = np.int64
-
-#: numpy functions the tracer implements: ``{numpy function: implementation}``.
-HANDLED: dict[Any, Callable[..., Any]] = {}
-
-
-def implements(*funcs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
-        for func in funcs:
-            if func is not None:
-                HANDLED[func] = impl
-        return impl
-
-    return register
-
-
-class TracingError(AdcoreError, TypeError):
-    """``TracerSparsityDetector`` met something in ``f`` that it cannot follow."""
-
-
-_SUGGESTION = (
-    "TracerSparsityDetector knows which inputs every value depends on, not the values "
-    "themselves. Rewrite that part of f with array operations (xp.where for a branch on "
-    "values), detect the pattern at one point with DenseSparsityDetector(backend), or give "
-    "it with KnownJacobianSparsity(pattern) / KnownHessianSparsity(pattern)."
-)
-
-
-def not_traceable(what: str) -> TracingError:
-    return TracingError(f"f {what}, which depends on the values of x. {_SUGGESTION}")
-
-
-def unsupported(name: str) -> TracingError:
-    return TracingError(
-        f"TracerSparsityDetector does not know how {name} propagates dependencies. Write f with "
-        "the operations listed in docs/sparsity.md, detect the pattern at one point with "
-        "DenseSparsityDetector(backend), or give it with KnownJacobianSparsity(pattern) / "
-        "KnownHessianSparsity(pattern)."
-    )
-
 
 class Deps:
     """A table of dependency sets: ``g`` (inputs) and, for Hessians, ``h`` (pair codes)."""
@@ -176,9 +137,7 @@ class Tracer:
         return f"<adcore sparsity tracer of shape {self.shape} and dtype {self.dtype}>"
 
     def __array_namespace__(self, api_version: str | None = None) -> Any:
-        from ._tracer_functions import namespace
-
-        return namespace()
+        return PROTOCOLS["namespace"]()
 
     # --- what is not known: values
 
@@ -212,7 +171,7 @@ class Tracer:
     # --- numpy protocols
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        return call_ufunc(ufunc, method, inputs, kwargs)
+        return PROTOCOLS["ufunc"](ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         impl = HANDLED.get(func)
@@ -311,46 +270,3 @@ def _check_key(key: Any) -> None:
     parts = key if isinstance(key, tuple) else (key,)
     if any(is_traced(k) for k in parts):
         raise not_traceable("indexes an array with computed values (x[i] where i depends on x)")
-
-
-def _operator(name: str, reflected: bool = False) -> Callable[[Tracer, Any], Any]:
-    ufunc = getattr(np, name)
-    if reflected:
-        return lambda self, other: ufunc(other, self)
-    return lambda self, other: ufunc(self, other)
-
-
-def _inplace(name: str) -> Callable[[Tracer, Any], Tracer]:
-    ufunc = getattr(np, name)
-
-    def iop(self: Tracer, other: Any) -> Tracer:
-        # In place, so that every name bound to this tracer (a Cache, y) sees the change.
-        self[...] = ufunc(self, other)
-        return self
-
-    return iop
-
-
-for _dunder, _name in {
-    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
-    "floordiv": "floor_divide", "mod": "remainder", "pow": "power", "matmul": "matmul",
-    "and": "logical_and", "or": "logical_or", "xor": "logical_xor",
-}.items():
-    setattr(Tracer, f"__{_dunder}__", _operator(_name))
-    setattr(Tracer, f"__r{_dunder}__", _operator(_name, reflected=True))
-    setattr(Tracer, f"__i{_dunder}__", _inplace(_name))
-for _dunder, _name in {
-    "lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
-    "eq": "equal", "ne": "not_equal",
-}.items():
-    setattr(Tracer, f"__{_dunder}__", _operator(_name))
-Tracer.__neg__ = lambda self: np.negative(self)  # type: ignore[method-assign]
-Tracer.__pos__ = lambda self: self  # type: ignore[method-assign]
-Tracer.__abs__ = lambda self: np.absolute(self)  # type: ignore[method-assign]
-Tracer.__invert__ = lambda self: np.invert(self)  # type: ignore[method-assign]
-Tracer.__hash__ = None  # type: ignore[assignment]
-
-# The rules register themselves into HANDLED when their modules load.
-from . import _tracer_functions as _tracer_functions  # noqa: E402
-from . import _tracer_moves as _tracer_moves  # noqa: E402
-from ._tracer_ufuncs import call_ufunc as call_ufunc  # noqa: E402

@@ -25,17 +25,17 @@ if TYPE_CHECKING:
     from ._checks import CHECKS as CHECKS
     from ._checks import check_batch as check_batch
     from ._checks import check_dot_product as check_dot_product
-    from ._checks import check_no_mutation as check_no_mutation
-    from ._checks import check_not_supported as check_not_supported
     from ._checks import check_out as check_out
-    from ._checks import check_prep_mismatch as check_prep_mismatch
     from ._checks import check_prep_reuse as check_prep_reuse
     from ._checks import check_prepared as check_prepared
     from ._checks import check_reference as check_reference
-    from ._checks import check_result_type as check_result_type
     from ._checks import check_same_point as check_same_point
     from ._checks import check_sparse_matches_dense as check_sparse_matches_dense
     from ._checks import check_value as check_value
+    from ._checks_contract import check_no_mutation as check_no_mutation
+    from ._checks_contract import check_not_supported as check_not_supported
+    from ._checks_contract import check_prep_mismatch as check_prep_mismatch
+    from ._checks_contract import check_result_type as check_result_type
     from ._compare import CheckFailure as CheckFailure
     from ._compare import SkipCheck as SkipCheck
     from ._counts import CallCount as CallCount
@@ -64,14 +64,14 @@ _LAZY = {
     "CHECKS": "._checks",
     "check_batch": "._checks",
     "check_dot_product": "._checks",
-    "check_no_mutation": "._checks",
-    "check_not_supported": "._checks",
+    "check_no_mutation": "._checks_contract",
+    "check_not_supported": "._checks_contract",
     "check_out": "._checks",
-    "check_prep_mismatch": "._checks",
+    "check_prep_mismatch": "._checks_contract",
     "check_prep_reuse": "._checks",
     "check_prepared": "._checks",
     "check_reference": "._checks",
-    "check_result_type": "._checks",
+    "check_result_type": "._checks_contract",
     "check_same_point": "._checks",
     "check_sparse_matches_dense": "._checks",
     "check_value": "._checks",

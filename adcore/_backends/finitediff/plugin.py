@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..._core.backend import AbstractBackend
-from ...extend import hookimpl
+from ..._registry.hookspecs import hookimpl
 from . import AutoFiniteDiff
 
 

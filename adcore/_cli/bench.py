@@ -7,7 +7,7 @@ import math
 import sys
 from typing import Any
 
-from ._timing import format_seconds
+from .._timing import format_seconds
 
 __all__ = ["plot", "run_bench", "table_rows"]
 
@@ -16,10 +16,10 @@ _HEADER = ("operator", "scenario", "backend", "prepared", "unprepared", "prepara
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from ._plugins import available_backends, backend
-    from .errors import AdcoreError
-    from .testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
-    from .testing._benchmark import OPERATOR_NAMES, unknown_operators
+    from .._plugins import available_backends, backend
+    from ..errors import AdcoreError
+    from ..testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
+    from ..testing._benchmark import OPERATOR_NAMES, unknown_operators
 
     if args.plot:
         try:
@@ -54,7 +54,7 @@ def run_bench(args: argparse.Namespace) -> int:
               f"{', '.join(sorted({s.id for s in benchmark_scenarios()}))}", file=sys.stderr)
         return 2
 
-    from ._cli import _progress
+    from . import _progress
 
     status = 0
     result = BenchmarkResult()
@@ -94,7 +94,7 @@ def table_rows(result: Any) -> list[tuple[Any, ...]]:
     preparation time (seconds or None), calls to f (prepared / unprepared), and
     the prepared time over the fastest backend's on the same operator and scenario.
     """
-    from .testing._benchmark import OPERATOR_NAMES
+    from ..testing._benchmark import OPERATOR_NAMES
 
     pairs: dict[tuple[str, str, str], dict[bool, Any]] = {}
     for r in result.rows:
@@ -133,7 +133,7 @@ def _cells(row: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def _print_table(result: Any, args: argparse.Namespace) -> None:
-    from ._cli import _console, _print_plain
+    from . import _console, _print_plain
 
     rows = table_rows(result)
     several = len({r[2] for r in rows}) > 1

@@ -6,7 +6,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from ._timing import format_seconds, measure
+from .._timing import format_seconds, measure
 
 __all__ = ["run_demo"]
 

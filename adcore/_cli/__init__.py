@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="adcore", description="One syntax for differentiating Python functions."
@@ -88,7 +88,7 @@ _COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "ar
 
 
 def _rows() -> list[tuple[str, ...]]:
-    from ._plugins import available_backends
+    from .._plugins import available_backends
 
     rows = []
     for info in available_backends():
@@ -122,7 +122,7 @@ _MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-
 
 def _markdown() -> str:
     """The capability table of the installed backends, as their classes declare it."""
-    from ._plugins import available_backends
+    from .._plugins import available_backends
 
     lines = ["| " + " | ".join(_MARKDOWN) + " |", "|" + "---|" * len(_MARKDOWN)]
     for info in available_backends():
@@ -173,7 +173,7 @@ def _print_rich(rows: list[tuple[str, ...]]) -> bool:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ._demo import run_demo
+    from .demo import run_demo
 
     return run_demo(args.backend)
 
@@ -182,12 +182,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import backend
-    from .errors import AdcoreError
+    from .. import backend
+    from ..errors import AdcoreError
 
     try:
         chosen = backend(args.name)
-        from .testing import Report, all_scenarios, check_differentiation, default_scenarios
+        from ..testing import Report, all_scenarios, check_differentiation, default_scenarios
     except (AdcoreError, ImportError, TypeError) as e:
         print(f"adcore check: {e}", file=sys.stderr)
         return 2
@@ -212,8 +212,8 @@ _STATUSES = ("passed", "failed", "skipped")
 
 def _check_rows(report: Any) -> list[tuple[str, ...]]:
     """The table: a header, then one row per operator, a cell per check."""
-    from .testing import CHECKS
-    from .testing._scenario import OPERATORS
+    from ..testing import CHECKS
+    from ..testing._scenario import OPERATORS
 
     checks = [c.__name__ for c in CHECKS]
     counts: dict[tuple[str, str], dict[str, int]] = {}
@@ -293,6 +293,6 @@ def _progress(items: list[Any], what: str, *, plain: bool, unit: str = "scenario
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from ._bench import run_bench
+    from .bench import run_bench
 
     return run_bench(args)

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import adcore as ad
+
 __all__ = ["main"]
 
 
@@ -30,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from adcore import __version__
 
     parser = argparse.ArgumentParser(
         prog="adcore", description="One syntax for differentiating Python functions."
@@ -88,10 +90,8 @@ _COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "ar
 
 
 def _rows() -> list[tuple[str, ...]]:
-    from .._plugins import available_backends
-
     rows = []
-    for info in available_backends():
+    for info in ad.available_backends():
         caps: dict[str, Any] = info.capabilities
         rows.append((
             info.name,
@@ -122,10 +122,8 @@ _MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-
 
 def _markdown() -> str:
     """The capability table of the installed backends, as their classes declare it."""
-    from .._plugins import available_backends
-
     lines = ["| " + " | ".join(_MARKDOWN) + " |", "|" + "---|" * len(_MARKDOWN)]
-    for info in available_backends():
+    for info in ad.available_backends():
         if info.error is not None or info.cls is None:
             continue
         caps = info.capabilities
@@ -182,13 +180,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .. import backend
-    from ..errors import AdcoreError
-
     try:
-        chosen = backend(args.name)
-        from ..testing import Report, all_scenarios, check_differentiation, default_scenarios
-    except (AdcoreError, ImportError, TypeError) as e:
+        chosen = ad.backend(args.name)
+        from adcore.testing import Report, all_scenarios, check_differentiation, default_scenarios
+    except (ad.AdcoreError, ImportError, TypeError) as e:
         print(f"adcore check: {e}", file=sys.stderr)
         return 2
     scenarios = default_scenarios() if args.scenarios == "default" else all_scenarios()
@@ -212,8 +207,8 @@ _STATUSES = ("passed", "failed", "skipped")
 
 def _check_rows(report: Any) -> list[tuple[str, ...]]:
     """The table: a header, then one row per operator, a cell per check."""
-    from ..testing import CHECKS
-    from ..testing._scenario import OPERATORS
+    from adcore.testing import CHECKS
+    from adcore.testing._scenario import OPERATORS
 
     checks = [c.__name__ for c in CHECKS]
     counts: dict[tuple[str, str], dict[str, int]] = {}

@@ -7,7 +7,8 @@ import math
 import sys
 from typing import Any
 
-from .._timing import format_seconds
+import adcore as ad
+from adcore._timing import format_seconds
 
 __all__ = ["plot", "run_bench", "table_rows"]
 
@@ -16,10 +17,8 @@ _HEADER = ("operator", "scenario", "backend", "prepared", "unprepared", "prepara
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from .._plugins import available_backends, backend
-    from ..errors import AdcoreError
-    from ..testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
-    from ..testing._benchmark import OPERATOR_NAMES, unknown_operators
+    from adcore.testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
+    from adcore.testing._benchmark import OPERATOR_NAMES, unknown_operators
 
     if args.plot:
         try:
@@ -28,10 +27,10 @@ def run_bench(args: argparse.Namespace) -> int:
             print("adcore bench: --plot needs matplotlib, which is not installed. Install it with "
                   "`pip install matplotlib` (or `pip install \"adcore[bench]\"`).", file=sys.stderr)
             return 2
-    names = args.backends or [i.name for i in available_backends() if i.error is None]
+    names = args.backends or [i.name for i in ad.available_backends() if i.error is None]
     try:
-        backends = [backend(name) for name in names]
-    except (AdcoreError, ImportError, TypeError) as e:
+        backends = [ad.backend(name) for name in names]
+    except (ad.AdcoreError, ImportError, TypeError) as e:
         print(f"adcore bench: {e}", file=sys.stderr)
         return 2
     missing = [b for b in backends if not b.available()]
@@ -94,7 +93,7 @@ def table_rows(result: Any) -> list[tuple[Any, ...]]:
     preparation time (seconds or None), calls to f (prepared / unprepared), and
     the prepared time over the fastest backend's on the same operator and scenario.
     """
-    from ..testing._benchmark import OPERATOR_NAMES
+    from adcore.testing._benchmark import OPERATOR_NAMES
 
     pairs: dict[tuple[str, str, str], dict[bool, Any]] = {}
     for r in result.rows:

@@ -30,12 +30,12 @@ def _rows(table: str) -> tuple[list[str], dict[str, str]]:
 def capability_table(markdown: str) -> tuple[str, list[str]]:
     """``markdown`` with its capability table regenerated, and the names of the backends
     whose committed row was missing or differed from what they declare."""
-    from adcore._cli import _markdown
+    from adcore._cli.backends import capability_markdown
 
     found = _BLOCK.search(markdown)
     if found is None:
         return markdown, []
-    header, generated = _rows(_markdown())
+    header, generated = _rows(capability_markdown())
     _, committed = _rows(found.group(1))
     stale = [name for name, row in generated.items() if committed.get(name) != row]
     rows = {**committed, **generated}

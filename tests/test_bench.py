@@ -1,4 +1,4 @@
-"""``adcore bench``'s table and figure (adcore._bench), in process, with rich and matplotlib."""
+"""``adcore bench``'s table and figure (adcore._cli.bench), in process, with rich and matplotlib."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import pytest
 
-from adcore._bench import plot, table_rows
 from adcore._cli import main
+from adcore._cli.bench import plot, table_rows
 from adcore.extend import AbstractBackend
 from adcore.testing import BenchmarkResult, BenchmarkRow
 

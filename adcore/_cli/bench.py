@@ -7,7 +7,10 @@ import math
 import sys
 from typing import Any
 
-from ._core.timing import format_seconds
+import adcore as ad
+from adcore._core.timing import format_seconds
+
+from . import render
 
 __all__ = ["plot", "run_bench", "table_rows"]
 
@@ -16,10 +19,8 @@ _HEADER = ("operator", "scenario", "backend", "prepared", "unprepared", "prepara
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from ._registry.plugins import available_backends, backend
-    from .errors import AdcoreError
-    from .testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
-    from .testing._benchmark import OPERATOR_NAMES, unknown_operators
+    from adcore.testing import BenchmarkResult, benchmark_differentiation, benchmark_scenarios
+    from adcore.testing._benchmark import OPERATOR_NAMES, unknown_operators
 
     if args.plot:
         try:
@@ -28,10 +29,10 @@ def run_bench(args: argparse.Namespace) -> int:
             print("adcore bench: --plot needs matplotlib, which is not installed. Install it with "
                   "`pip install matplotlib` (or `pip install \"adcore[bench]\"`).", file=sys.stderr)
             return 2
-    names = args.backends or [i.name for i in available_backends() if i.error is None]
+    names = args.backends or [i.name for i in ad.available_backends() if i.error is None]
     try:
-        backends = [backend(name) for name in names]
-    except (AdcoreError, ImportError, TypeError) as e:
+        backends = [ad.backend(name) for name in names]
+    except (ad.AdcoreError, ImportError, TypeError) as e:
         print(f"adcore bench: {e}", file=sys.stderr)
         return 2
     missing = [b for b in backends if not b.available()]
@@ -54,12 +55,10 @@ def run_bench(args: argparse.Namespace) -> int:
               f"{', '.join(sorted({s.id for s in benchmark_scenarios()}))}", file=sys.stderr)
         return 2
 
-    from ._cli import _progress
-
     status = 0
     result = BenchmarkResult()
     pairs = [(b, s) for b in backends for s in scenarios]
-    for b, s in _progress(pairs, "benchmarking", plain=args.plain, unit="runs",
+    for b, s in render.progress(pairs, "benchmarking", plain=args.plain, unit="runs",
                           describe=lambda pair: f"{pair[0]!r} {pair[1].operator} {pair[1].id}"):
         try:
             found = benchmark_differentiation([b], [s], operators=args.operators,
@@ -94,7 +93,7 @@ def table_rows(result: Any) -> list[tuple[Any, ...]]:
     preparation time (seconds or None), calls to f (prepared / unprepared), and
     the prepared time over the fastest backend's on the same operator and scenario.
     """
-    from .testing._benchmark import OPERATOR_NAMES
+    from adcore.testing._benchmark import OPERATOR_NAMES
 
     pairs: dict[tuple[str, str, str], dict[bool, Any]] = {}
     for r in result.rows:
@@ -133,8 +132,6 @@ def _cells(row: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def _print_table(result: Any, args: argparse.Namespace) -> None:
-    from ._cli import _console, _print_plain
-
     rows = table_rows(result)
     several = len({r[2] for r in rows}) > 1
     # With one backend, "vs fastest" says nothing.
@@ -142,28 +139,23 @@ def _print_table(result: Any, args: argparse.Namespace) -> None:
     title = (f"adcore bench: seconds per call, median of {args.samples} samples "
              "(calls to f: prepared/unprepared)")
     if not args.plain:
-        try:
-            from rich import box
-            from rich.table import Table
-            from rich.text import Text
-        except ImportError:
-            pass
-        else:
-            table = Table(title=title, box=box.SIMPLE_HEAVY)
-            for i, header in enumerate(_HEADER[:width]):
-                table.add_column(header, justify="right" if i >= 3 else "left", no_wrap=True)
-            for i, row in enumerate(rows):
-                if several and i and row[0] != rows[i - 1][0]:
-                    table.add_section()
-                cells = [Text(c) for c in _cells(row)[:width]]
-                if several and row[7] is not None and row[7] <= 1.0:
-                    cells[3].stylize("bold green")
-                    cells[7].stylize("bold green")
-                table.add_row(*cells)
-            _console().print(table)
+        columns = [render.Column(h, justify="right" if i >= 3 else "left")
+                   for i, h in enumerate(_HEADER[:width])]
+        sections = {i for i in range(1, len(rows)) if several and rows[i][0] != rows[i - 1][0]}
+        if render.print_rich(title, columns, [_styled(row, several)[:width] for row in rows],
+                             sections=sections):
             return
-    print(title)
-    _print_plain([_HEADER[:width], *(_cells(row)[:width] for row in rows)])
+    render.print_plain([_HEADER[:width], *(_cells(row)[:width] for row in rows)], title)
+
+
+def _styled(row: tuple[Any, ...], several: bool) -> list[render.Cell]:
+    """The cells; among several backends, the fastest one's time and ratio in bold green."""
+    plain = _cells(row)
+    cells: list[render.Cell] = list(plain)
+    if several and row[7] is not None and row[7] <= 1.0:
+        for i in (3, 7):
+            cells[i] = [(plain[i], "bold green")]
+    return cells
 
 
 # --- the figure

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, TextIO
 
 import numpy as np
 
-from ._core.timing import format_seconds, measure
+import adcore as ad
+from adcore._core.timing import format_seconds, measure
 
 __all__ = ["run_demo"]
 
@@ -17,10 +19,6 @@ def _f(x: Any) -> Any:
 
 def run_demo(backend_name: str = "finitediff", stream: TextIO | None = None) -> int:
     """Run SPEC section 9's tutorial on one backend, printing each step and its time."""
-    import sys
-
-    import adcore as ad
-
     out = stream or sys.stdout
 
     def say(text: str = "") -> None:

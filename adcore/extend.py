@@ -5,7 +5,8 @@ A plugin imports this module (never ``adcore._anything``): it subclasses
 from its ``prepare_*`` methods, and registers its backend classes with a hook
 implementation marked by :data:`hookimpl`. An engine that traces a numpy-like
 module builds the namespace its ``adcore_array_namespace`` hook returns with
-:func:`numpy_like_namespace`.
+:func:`numpy_like_namespace`. An engine whose arrays cannot be written hands
+``f`` a :class:`Scratch` for each ``Cache``, through :func:`with_scratch`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from ._executors import AbstractPullback as AbstractPullback
 from ._executors import AbstractPushforward as AbstractPushforward
 from ._executors import AbstractSecondDerivative as AbstractSecondDerivative
 from ._numpy_like import numpy_like_namespace as numpy_like_namespace
+from ._scratch import Scratch as Scratch
+from ._scratch import with_scratch as with_scratch
 
 if TYPE_CHECKING:
     from ._hookspecs import hookimpl as hookimpl
@@ -50,10 +53,12 @@ __all__ = [
     "AutoZeroReverse",
     "ForwardFromPrimitive",
     "ReverseFromPrimitive",
+    "Scratch",
     "copy_into",
     "family",
     "hookimpl",
     "numpy_like_namespace",
+    "with_scratch",
 ]
 
 

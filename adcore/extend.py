@@ -5,7 +5,8 @@ A plugin imports this module (never ``adcore._anything``): it subclasses
 from its ``prepare_*`` methods, and registers its backend classes with a hook
 implementation marked by :data:`hookimpl`. An engine that traces a numpy-like
 module builds the namespace its ``adcore_array_namespace`` hook returns with
-:func:`numpy_like_namespace`.
+:func:`numpy_like_namespace`. An engine whose arrays cannot be written hands
+``f`` a :class:`Scratch` for each ``Cache``, through :func:`with_scratch`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from ._core.arrays import register_array_family as register_array_family
 from ._core.arrays import to_dense as to_dense
 from ._core.backend import NATIVE_OPERATORS as NATIVE_OPERATORS
 from ._core.backend import AbstractBackend as AbstractBackend
+from ._core.scratch import Scratch as Scratch
+from ._core.scratch import with_scratch as with_scratch
 from ._operators.executors import AbstractDerivative as AbstractDerivative
 from ._operators.executors import AbstractGradient as AbstractGradient
 from ._operators.executors import AbstractHessian as AbstractHessian
@@ -52,12 +55,14 @@ __all__ = [
     "AutoZeroReverse",
     "ForwardFromPrimitive",
     "ReverseFromPrimitive",
+    "Scratch",
     "copy_into",
     "family",
     "hookimpl",
     "numpy_like_namespace",
     "register_array_family",
     "to_dense",
+    "with_scratch",
 ]
 
 

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from adcore.testing import (
     Scenario,
     _calls,
     _checks,
+    _checks_contract,
     all_scenarios,
     check_backend,
     check_differentiation,
@@ -239,13 +239,16 @@ def test_check_prep_mismatch_picks_a_dtype_that_the_family_keeps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A family like JAX without its 64-bit mode: float64 arrays arrive as float32.
-    fake = types.ModuleType("fake32")
-    fake.asarray = lambda v: np.asarray(v, dtype=np.float32 if v.dtype == np.float64 else v.dtype)
-    monkeypatch.setitem(sys.modules, "fake32", fake)
+    def fake32(v: np.ndarray) -> np.ndarray:
+        return np.asarray(v, dtype=np.float32 if v.dtype == np.float64 else v.dtype)
+
+    real = _checks_contract.to_family
+    monkeypatch.setattr(_checks_contract, "to_family",
+                        lambda v, family: fake32(v) if family == "fake32" else real(v, family))
     x = np.array([0.5, 1.0])
-    assert _checks._other_dtype("numpy", x, x) is np.float32
-    assert _checks._other_dtype("numpy", x.astype(np.float32), x.astype(np.float32)) is np.float64
-    assert _checks._other_dtype("fake32", x, _calls.to_family(x, "fake32")) is np.float16
+    assert _checks_contract._other_dtype("numpy", x, x) is np.float32
+    assert _checks_contract._other_dtype("numpy", x.astype(np.float32), x.astype(np.float32)) is np.float64
+    assert _checks_contract._other_dtype("fake32", x, fake32(x)) is np.float16
 
 
 # --- expected failures, check_backend, parametrize_with_checks

@@ -42,8 +42,8 @@ def test_extend_namespace():
         "AbstractHVP", "AbstractHessian", "AbstractJacobian", "AbstractPullback",
         "AbstractPushforward", "AbstractSecondDerivative", "AbstractSparsityDetector",
         "AutoZeroForward", "AutoZeroReverse",
-        "ForwardFromPrimitive", "ReverseFromPrimitive", "copy_into", "family", "hookimpl",
-        "numpy_like_namespace", "register_array_family", "to_dense",
+        "ForwardFromPrimitive", "ReverseFromPrimitive", "Scratch", "copy_into", "family",
+        "hookimpl", "numpy_like_namespace", "register_array_family", "to_dense", "with_scratch",
     ])
 
 

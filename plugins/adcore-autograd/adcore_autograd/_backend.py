@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
-from adcore.extend import AbstractBackend
+from adcore import Cache
+from adcore.extend import AbstractBackend, with_scratch
 
 if TYPE_CHECKING:
     from adcore.extend import (
@@ -132,9 +133,10 @@ class AutoAutograd(AbstractBackend):
 
 
 def _scratched(f: Callable[..., Any], contexts: Contexts) -> Callable[..., Any]:
-    from ._scratch import with_scratch
+    """``f`` given a ScratchBox for each Cache's value (``f`` itself without Caches)."""
+    from ._scratch import make
 
-    return with_scratch(f, contexts)
+    return with_scratch(f, [isinstance(c, Cache) for c in contexts], make)
 
 
 def _size(v: Any) -> int:

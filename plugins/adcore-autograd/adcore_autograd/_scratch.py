@@ -7,12 +7,18 @@ contents and whose writes are recorded functionally, through the primitive
 ``put`` (``put(a, index, v)`` is ``a`` with ``a[index] = v``, and has
 derivatives of every order in both modes). Being a box of its own registered
 type, it takes part in every autograd operation as any box does, on either
-side of an operator.
-"""
+side of an operator. ``adcore.extend.with_scratch(f, caches, make)`` hands it
+to ``f``.
 
+It is not an ``adcore.extend.Scratch``: autograd's primitives (``anp.sin``,
+``anp.dot``...) trace an argument only if its type is a registered box type and
+hand anything else to numpy as a constant, which a Scratch holding a box is not
+(``anp.sin(scratch)`` fails). The stand-in must be an ``ArrayBox`` itself, and
+a class cannot take both ``Box``'s slots and ``Scratch``'s (their layouts
+conflict).
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import autograd.numpy as anp
@@ -21,9 +27,7 @@ from autograd.extend import defjvp, defvjp, primitive
 from autograd.numpy.numpy_boxes import ArrayBox
 from autograd.tracer import Box
 
-from adcore import Cache
-
-__all__ = ["ScratchBox", "put", "with_scratch"]
+__all__ = ["ScratchBox", "make", "put"]
 
 
 @primitive
@@ -77,19 +81,7 @@ class ScratchBox(ArrayBox):
 ScratchBox.register(_Never)
 
 
-def with_scratch(f: Callable[..., Any], contexts: tuple[Any, ...]) -> Callable[..., Any]:
-    """``f`` called with a ScratchBox in place of each Cache's value (``f`` itself without Caches)."""
-    caches = tuple(isinstance(c, Cache) for c in contexts)
-    if not any(caches):
-        return f
-
-    def scratched(x: Any, *values: Any) -> Any:
-        return f(x, *[_scratch(v, x) if cache else v for v, cache in zip(values, caches)])
-
-    return scratched
-
-
-def _scratch(value: Any, x: Any) -> Any:
+def make(value: Any, x: Any) -> Any:
     """The Cache's ``value`` as a ScratchBox on the trace of ``x`` (as it is if ``x`` is not traced)."""
     if not isinstance(x, Box):
         return value

@@ -23,8 +23,9 @@ import jax
 import numpy as np
 
 from adcore import Cache
+from adcore.extend import with_scratch
 
-from ._scratch import Scratch
+from ._scratch import make
 
 __all__ = ["HOST", "Setup", "bind", "check_x", "host", "in_x64", "to_numpy", "wants_x64"]
 
@@ -154,9 +155,8 @@ def functions_of(f: Callable[..., Any]) -> tuple[Callable[[], Any], dict[Any, An
 
 def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., Any]:
     """``call(x, c)``: ``f(x, *c)``, each Cache value wrapped as a writable Scratch."""
-    if not any(scratch):
-        return lambda x, c: ref()(x, *c)
-    return lambda x, c: ref()(x, *[Scratch(v) if s else v for v, s in zip(c, scratch)])
+    call = with_scratch(lambda x, *c: ref()(x, *c), scratch, make)
+    return lambda x, c: call(x, *c)
 
 
 class Setup:

@@ -1,9 +1,9 @@
 """``Scratch``: what a traced ``f`` receives for an ``adcore.Cache`` context.
 
 JAX arrays and tracers are immutable, so ``cache[...] = v`` cannot write into
-them. A ``Scratch`` takes such writes functionally (``value.at[index].set(v)``)
-and otherwise behaves as the array it holds, so that an ``f`` written for a
-mutable numpy buffer traces unchanged.
+them. This ``adcore.extend.Scratch`` takes such writes functionally
+(``value.at[index].set(v)``) and otherwise behaves as the array it holds, so that
+an ``f`` written for a mutable numpy buffer traces unchanged.
 """
 
 from __future__ import annotations
@@ -13,30 +13,21 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-__all__ = ["Scratch"]
+from adcore.extend import Scratch as _Scratch
+
+__all__ = ["Scratch", "make"]
 
 
-def _value(v: Any) -> Any:
-    return v.value if type(v) is Scratch else v
-
-
-class Scratch:
+class Scratch(_Scratch):
     """A writable view of an immutable JAX value: ``s[i] = v`` replaces ``s.value``."""
 
-    __slots__ = ("value",)
+    __slots__ = ()
 
-    def __init__(self, value: Any) -> None:
-        self.value = jnp.asarray(value)
+    def convert(self, value: Any) -> Any:
+        return jnp.asarray(value)
 
-    def __setitem__(self, index: Any, v: Any) -> None:
-        self.value = self.value.at[_value(index)].set(_value(v))
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.value[_value(index)]
-
-    def __getattr__(self, name: str) -> Any:
-        # shape, dtype, ndim, size, T, sum(), reshape(), astype()...
-        return getattr(self.value, name)
+    def put(self, value: Any, index: Any, v: Any) -> Any:
+        return value.at[index].set(v)
 
     def __jax_array__(self) -> Any:
         return self.value
@@ -44,40 +35,10 @@ class Scratch:
     def __array_namespace__(self, api_version: str | None = None) -> Any:
         return jnp
 
-    def __len__(self) -> int:
-        return len(self.value)
 
-    def __iter__(self) -> Any:
-        return iter(self.value)
-
-    def __repr__(self) -> str:
-        return f"Scratch({self.value!r})"
-
-
-def _binary(name: str) -> Any:
-    def method(self: Scratch, other: Any) -> Any:
-        return getattr(self.value, name)(_value(other))
-
-    method.__name__ = name
-    return method
-
-
-def _unary(name: str) -> Any:
-    def method(self: Scratch) -> Any:
-        return getattr(self.value, name)()
-
-    method.__name__ = name
-    return method
-
-
-for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor"):
-    setattr(Scratch, f"__{_op}__", _binary(f"__{_op}__"))
-    setattr(Scratch, f"__r{_op}__", _binary(f"__r{_op}__"))
-for _op in ("lt", "le", "gt", "ge", "eq", "ne"):
-    setattr(Scratch, f"__{_op}__", _binary(f"__{_op}__"))
-for _op in ("neg", "pos", "abs", "invert"):
-    setattr(Scratch, f"__{_op}__", _unary(f"__{_op}__"))
-Scratch.__hash__ = None  # type: ignore[assignment]
+def make(value: Any, x: Any) -> Scratch:
+    """The stand-in ``adcore.extend.with_scratch`` hands ``f`` for a Cache's ``value``."""
+    return Scratch(value)
 
 
 def _unflatten(_: Any, children: Any) -> Scratch:

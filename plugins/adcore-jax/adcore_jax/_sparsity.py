@@ -66,7 +66,9 @@ def _pattern(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any, *
         raise ImportError("JaxprSparsityDetector needs scipy for its patterns; install it with "
                           "`pip install adcore[sparse]`.") from e
 
-    from ._scratch import Scratch
+    from adcore.extend import with_scratch
+
+    from ._scratch import Scratch, make
     from ._sparsity_rules import propagate
 
     shape = tuple(np.shape(x))
@@ -74,15 +76,16 @@ def _pattern(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any, *
     if not np.issubdtype(dtype, np.inexact):
         dtype = np.dtype(np.float64)
     values = [c.value for c in contexts]
-    scratch = [isinstance(c, Cache) for c in contexts]
 
-    def call(x: Any) -> Any:
-        c = [Scratch(v) if s else v for v, s in zip(values, scratch)]
-        if y is None:
-            return f(x, *c)
+    def into(x: Any, *c: Any) -> Any:  # an in-place f, given a writable y
         buffer = Scratch(jnp.zeros(np.shape(y), x.dtype))
         f(buffer, x, *c)
         return buffer.value
+
+    scratched = with_scratch(f if y is None else into, [isinstance(c, Cache) for c in contexts], make)
+
+    def call(x: Any) -> Any:
+        return scratched(x, *values)
 
     def scalar(x: Any) -> Any:
         out = call(x)

@@ -157,9 +157,9 @@ class AutoTensorFlow(AbstractBackend):
                 "`pip install adcore-tensorflow[gpu]` (tensorflow), or any other."
             )
         from ._kernels import Kernels
-        from ._scratch import with_scratch
+        from ._scratch import scratched
 
-        return Kernels(with_scratch(f, contexts), jit=self.jit, contexts=len(contexts))
+        return Kernels(scratched(f, contexts), jit=self.jit, contexts=len(contexts))
 
 
 def _size(v: Any) -> int:

@@ -2,10 +2,11 @@
 
 Tensors are immutable, and a numpy array written with tensors would keep their
 values cut off from the tape (wrong derivatives, silently). ``f`` receives a
-``Scratch`` instead: it holds a tensor, takes ``scratch[index] = v`` as a new
-tensor (a differentiable scatter, in both modes), and otherwise converts to
-that tensor wherever TensorFlow expects one (the ``__tf_tensor__`` protocol),
-so that an ``f`` written for a mutable numpy buffer runs unchanged.
+``Scratch`` instead, an ``adcore.extend.Scratch``: it holds a tensor, takes
+``scratch[index] = v`` as a new tensor (a differentiable scatter, in both
+modes), and otherwise converts to that tensor wherever TensorFlow expects one
+(the ``__tf_tensor__`` protocol), so that an ``f`` written for a mutable numpy
+buffer runs unchanged.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import numpy as np
 import tensorflow as tf
 
 from adcore import Cache
+from adcore.extend import Scratch as _Scratch
+from adcore.extend import with_scratch
 
-__all__ = ["Scratch", "with_scratch"]
-
-
-def _value(v: Any) -> Any:
-    return v.value if type(v) is Scratch else v
+__all__ = ["Scratch", "scratched"]
 
 
 def put(a: Any, index: Any, v: Any) -> Any:
     """A tensor like ``a`` with ``a[index] = v``, as numpy assigns: ``v`` broadcast and cast."""
-    v = tf.cast(_value(v), a.dtype)
+    v = tf.cast(v, a.dtype)
     if index is Ellipsis:
         return tf.broadcast_to(v, a.shape)
     shape = tuple(a.shape)
@@ -54,23 +53,18 @@ def put(a: Any, index: Any, v: Any) -> Any:
 _DENSE = 1 << 20
 
 
-class Scratch:
+class Scratch(_Scratch):
     """A writable view of an immutable tensor: ``s[i] = v`` replaces ``s.value``."""
 
-    __slots__ = ("value",)
+    __slots__ = ()
+    # Above numpy arrays' and tensors' priority: `array * scratch` comes to Scratch.__rmul__.
+    __array_priority__ = 200
 
-    def __init__(self, value: Any) -> None:
-        self.value = tf.convert_to_tensor(value)
+    def convert(self, value: Any) -> Any:
+        return tf.convert_to_tensor(value)
 
-    def __setitem__(self, index: Any, v: Any) -> None:
-        self.value = put(self.value, index, v)
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.value[index]
-
-    def __getattr__(self, name: str) -> Any:
-        # shape, ndim, device...
-        return getattr(self.value, name)
+    def put(self, value: Any, index: Any, v: Any) -> Any:
+        return put(value, index, v)
 
     @property
     def dtype(self) -> Any:
@@ -83,46 +77,14 @@ class Scratch:
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         return np.asarray(self.value, dtype=dtype)
 
-    def __len__(self) -> int:
-        return len(self.value)
 
-    def __iter__(self) -> Any:
-        return iter(self.value)
-
-    def __repr__(self) -> str:
-        return f"Scratch({self.value!r})"
+def _make(value: Any, x: Any) -> Scratch:
+    return Scratch(value)
 
 
-def _binary(name: str) -> Any:
-    def method(self: Scratch, other: Any) -> Any:
-        return getattr(self.value, name)(_value(other))
-
-    method.__name__ = name
-    return method
-
-
-def _unary(name: str) -> Any:
-    def method(self: Scratch) -> Any:
-        return getattr(self.value, name)()
-
-    method.__name__ = name
-    return method
-
-
-for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"):
-    setattr(Scratch, f"__{_op}__", _binary(f"__{_op}__"))
-    setattr(Scratch, f"__r{_op}__", _binary(f"__r{_op}__"))
-for _op in ("lt", "le", "gt", "ge"):
-    setattr(Scratch, f"__{_op}__", _binary(f"__{_op}__"))
-for _op in ("neg", "pos", "abs"):
-    setattr(Scratch, f"__{_op}__", _unary(f"__{_op}__"))
-# Above numpy arrays' and tensors' priority: `array * scratch` comes to Scratch.__rmul__.
-Scratch.__array_priority__ = 200  # type: ignore[attr-defined]
-
-
-def with_scratch(f: Callable[..., Any], contexts: tuple[Any, ...]) -> Callable[..., Any]:
-    """``f`` called with a Scratch in place of each Cache's value, and its result a tensor
-    (``f`` itself without Caches)."""
+def scratched(f: Callable[..., Any], contexts: tuple[Any, ...]) -> Callable[..., Any]:
+    """``adcore.extend.with_scratch`` of ``f`` with a Scratch for each Cache: ``f`` itself
+    without Caches, else one function per ``f`` and Caches' positions."""
     caches = tuple(isinstance(c, Cache) for c in contexts)
     if not any(caches):
         return f
@@ -135,8 +97,4 @@ def with_scratch(f: Callable[..., Any], contexts: tuple[Any, ...]) -> Callable[.
 @functools.lru_cache(maxsize=256)
 def _scratched(f: Callable[..., Any], caches: tuple[bool, ...]) -> Callable[..., Any]:
     # One function per f: the compiled kernels, kept per function, are found again.
-    def scratched(x: Any, *values: Any) -> Any:
-        result = f(x, *[Scratch(v) if cache else v for v, cache in zip(values, caches)])
-        return _value(result)
-
-    return scratched
+    return with_scratch(f, caches, _make)

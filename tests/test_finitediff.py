@@ -355,8 +355,10 @@ def test_unsupported_inputs():
     b = AutoFiniteDiff()
     with pytest.raises(TypeError, match="floating-point"):
         b.prepare_gradient(sincube, np.arange(3), ())
-    with pytest.raises(NotSupportedError, match="real x"):
-        b.prepare_gradient(sincube, np.ones(3, complex), ())
+    with pytest.raises(NotSupportedError, match="real-linear map"):
+        b.prepare_jacobian(np.sin, np.ones(3, complex), ())
+    with pytest.raises(NotSupportedError, match="method='central', 'forward' or 'backward'"):
+        AutoFiniteDiff("complex").prepare_gradient(sincube, np.ones(3, complex), ())
     with pytest.raises(TypeError, match="numpy arrays and Python floats"):
         b.prepare_gradient(sincube, [1.0, 2.0], ())
     with pytest.raises(ValueError, match="scalar"):
@@ -378,6 +380,8 @@ def test_unsupported_inputs():
         ({"step": "1e-6"}, TypeError, "positive float"),
         ({"step": True}, TypeError, "positive float"),
         ({"executor": 4}, TypeError, "concurrent.futures.Executor"),
+        ({"method": "forward", "step": "adaptive"}, ValueError, "leave method at 'central'"),
+        ({"step": "exact"}, TypeError, "'adaptive'"),
     ],
 )
 def test_option_validation(options, error, match):

@@ -60,6 +60,8 @@ def pullback_executor(
             return OneAtATimePullback(one)
         return backend.prepare_pullback(f, x, ty, contexts, y=y, same_point=same_point)
     if "forward" in backend.modes:
+        if isinstance(x, np.ndarray) and np.iscomplexobj(x):
+            return PullbackFromComplexPushforward(backend, f, x, contexts, y)
         return PullbackFromPushforward(jacobian_from_pushforward(backend, f, x, contexts, y))
     raise NotSupportedError(f"pullback: {backend!r} declares neither pushforward nor pullback.")
 
@@ -124,6 +126,37 @@ class PullbackFromPushforward(AbstractPullback):
                     f"got {describe(signature(t))}."
                 )
             tx.append(_shaped(x, v @ J, xp))
+        return value, tuple(tx)
+
+
+class PullbackFromComplexPushforward(AbstractPullback):
+    """For a complex x, f is real-linear in x: the pushforwards along ``e_i`` and
+    ``1j * e_i`` make ``J``, and the pullback is its adjoint for the real inner product
+    ``Re(vdot(u, v))``: ``Re(vdot(w, J e_i)) + 1j * Re(vdot(w, J (1j e_i)))``."""
+
+    def __init__(
+        self, backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any
+    ) -> None:
+        e = basis(x, np)
+        self.n, self.dx = e.shape[0], np.concatenate([e, 1j * e])
+        tx = tuple(self.dx[i] for i in range(2 * self.n))
+        self.pushforward = pushforward_executor(backend, f, x, tx, contexts, y)
+
+    def value_and_pullback(
+        self, x: Any, ty: Tangents, contexts: tuple[Any, ...], y: Any = None
+    ) -> tuple[Any, Tangents]:
+        value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)
+        J = np.asarray(dy).reshape(2 * self.n, -1)
+        tx = []
+        for i, t in enumerate(ty):
+            w = np.asarray(t).reshape(-1)
+            if w.shape[0] != J.shape[1]:
+                raise ValueError(
+                    f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
+                    f"got {describe(signature(t))}."
+                )
+            r = (J @ np.conj(w)).real
+            tx.append((r[: self.n] + 1j * r[self.n :]).reshape(np.shape(x)).astype(x.dtype))
         return value, tuple(tx)
 
 

@@ -8,7 +8,6 @@ the copies.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -18,13 +17,15 @@ import numpy as np
 
 from ..._core.contexts import Cache, Context
 from ...errors import NotSupportedError
+from .calls import NO_CONTEXT, into, owned, task, tolerant, tolerant_task
+from .checks import check_complex_x, input_kind, warn_if_lost
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
     from .backend import AutoFiniteDiff
 
-__all__ = ["Evaluator", "Prepared"]
+__all__ = ["Evaluator", "Prepared", "warn_if_lost"]  # warn_if_lost: for the kernels
 
 
 class Evaluator:
@@ -36,9 +37,16 @@ class Evaluator:
         contexts: tuple[Context[Any], ...], y: Any, operator: str, *, scalar_x: bool = False,
     ) -> None:
         self.f, self.operator = f, operator
-        self.method, self.step, self.pool = backend.method, backend.step, backend.executor
+        self.method, self.pool = backend.method, backend.executor
+        #: With ``step="adaptive"``, points far from x are probed: where f fails there with
+        #: an arithmetic or domain error, or numpy warns, that point's value is NaN.
+        self.adaptive = backend.step == "adaptive"
+        self.step = None if self.adaptive else backend.step
         self.complex = self.method == "complex"
-        self.kind, self.xdtype = _input_kind(x, operator)
+        self.kind, self.xdtype = input_kind(x, operator)
+        self.complex_x = np.issubdtype(self.xdtype, np.complexfloating)
+        if self.complex_x:
+            check_complex_x(backend, operator, self.xdtype)
         self.shape = np.shape(x)
         if scalar_x and self.shape != ():
             raise ValueError(
@@ -52,7 +60,8 @@ class Evaluator:
         self.tdtype = self.xw.real.dtype
         self.flat = self.xw.reshape(-1)
         self.n = self.flat.size
-        self.acc = np.result_type(self.xdtype, np.float64)
+        #: The working precision of steps and quotients: real, at least double.
+        self.acc = np.result_type(self.tdtype, np.float64)
         self.yw: np.ndarray | None = None
         if y is not None:
             if not isinstance(y, np.ndarray):
@@ -62,6 +71,8 @@ class Evaluator:
                 )
             ydtype = np.result_type(y.dtype, np.complex64) if self.complex else y.dtype
             self.yw = np.empty(y.shape, ydtype)
+        #: The error estimates of the last result, with ``step="adaptive"``.
+        self.error: np.ndarray | None = None
         self.cache_positions = tuple(i for i, c in enumerate(contexts) if isinstance(c, Cache))
         self._buffers: dict[tuple[Any, ...], np.ndarray] = {}
 
@@ -111,7 +122,7 @@ class Evaluator:
         if self.pool is not None:
             return self._evaluate_parallel(self.pool, x, c, y, points, npoints, scalar)
         if self.yw is None:
-            value = _owned(self.f(self._value_arg(x), *c))
+            value = owned(self.f(self._value_arg(x), *c))
         else:
             self.f(y, self._value_arg(x), *c)
             value = y
@@ -125,13 +136,13 @@ class Evaluator:
             call = partial(f, *lead, self.xw, *c)
         else:
             call = lambda: f(*lead, self._arg(), *c)
-        if yw is None:
+        if self.adaptive:
+            call = partial(tolerant, call, yw)
+        elif yw is not None:
+            call = partial(into, call, yw)
+        with np.errstate(all="ignore") if self.adaptive else NO_CONTEXT:
             for k, _ in enumerate(points):
                 F[k] = call()
-        else:
-            for k, _ in enumerate(points):
-                call()
-                F[k] = yw
         return value, f0, F
 
     def _evaluate_parallel(
@@ -143,15 +154,17 @@ class Evaluator:
         c = self._complex_caches(c)
         pos = self.cache_positions
         if self.yw is None:
-            task = value_task = partial(_task, self.f, pos, None)
+            work = value_task = partial(task, self.f, pos, None)
         else:
-            task = partial(_task, self.f, pos, (self.yw.shape, self.yw.dtype))
-            value_task = partial(_task, self.f, pos, (y.shape, y.dtype))
+            work = partial(task, self.f, pos, (self.yw.shape, self.yw.dtype))
+            value_task = partial(task, self.f, pos, (y.shape, y.dtype))
+        if self.adaptive:
+            work = partial(tolerant_task, work)
         future = pool.submit(value_task, self._value_arg(x), c)
-        outs = list(pool.map(task, xs, itertools.repeat(c)))
+        outs = list(pool.map(work, xs, itertools.repeat(c)))
         fx = future.result()
         if self.yw is None:
-            value = _owned(fx)
+            value = owned(fx)
         else:
             y[...] = fx
             value = y
@@ -180,6 +193,14 @@ class Evaluator:
                     "AutoFiniteDiff(method='complex') needs a function that is real at real x, "
                     "but f(x) has a nonzero imaginary part; use another method for "
                     "complex-valued functions."
+                )
+            f0 = f0.real
+        if self.complex_x and scalar and np.iscomplexobj(f0):
+            if np.any(f0.imag):
+                raise ValueError(
+                    f"{self.operator} of a complex x needs a real-valued f (the gradient is then "
+                    "the direction of steepest ascent), but f(x) is complex; use pushforward or "
+                    "pullback for a complex-valued f."
                 )
             f0 = f0.real
         dtype = np.result_type(f0.dtype, self.acc)
@@ -235,54 +256,16 @@ class Evaluator:
 
 
 class Prepared:
-    """The base of AutoFiniteDiff's executors: a prepared operator owns one evaluator."""
+    """The base of AutoFiniteDiff's executors: a prepared operator owns one evaluator.
+
+    With ``step="adaptive"``, ``error`` holds the error estimates of the last result,
+    shaped like it (a tuple for a batch of pushforwards); otherwise it stays ``None``.
+    """
 
     def __init__(self, ev: Evaluator) -> None:
         self.ev = ev
+        self.error: Any = None
 
-
-def _owned(fx: Any) -> Any:
-    # f may return a view of its own state, which the next call would overwrite.
-    return fx.copy() if isinstance(fx, np.ndarray) else fx
-
-
-def _task(
-    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, x: Any,
-    contexts: tuple[Any, ...],
-) -> Any:
-    """One evaluation on a worker: ``f(x, *contexts)``, or ``f(y, x, *contexts)`` into a new
-    ``y`` of ``out = (shape, dtype)``. The ``Cache`` values at positions ``private`` are
-    copied first, since concurrent calls of ``f`` would overwrite each other's scratch."""
-    if private:
-        contexts = tuple(copy.deepcopy(v) if i in private else v for i, v in enumerate(contexts))
-    if out is None:
-        return f(x, *contexts)
-    y = np.empty(*out)
-    f(y, x, *contexts)
-    return y
-
-
-def _input_kind(x: Any, operator: str) -> tuple[str, Any]:
-    """``(kind, dtype)`` of the active argument: an array, a numpy or a Python scalar."""
-    if isinstance(x, np.ndarray):
-        kind, dtype = "array", x.dtype
-    elif isinstance(x, np.generic):
-        kind, dtype = "numpy", x.dtype
-    elif isinstance(x, (int, float)) and not isinstance(x, bool):
-        kind, dtype = "python", np.dtype(np.float64)
-    else:
-        raise TypeError(
-            f"{operator}: AutoFiniteDiff differentiates numpy arrays and Python floats; "
-            f"x is a {type(x).__module__}.{type(x).__qualname__}."
-        )
-    if np.issubdtype(dtype, np.complexfloating):
-        raise NotSupportedError(
-            f"{operator}: AutoFiniteDiff differentiates real x only; x has dtype {dtype}. "
-            "Split a complex x into its real and imaginary parts."
-        )
-    if not np.issubdtype(dtype, np.floating):
-        raise TypeError(
-            f"{operator}: x has dtype {dtype}; finite differences need floating-point x, "
-            "e.g. x.astype(float)."
-        )
-    return kind, dtype
+    def keep_error(self, shape: Callable[[np.ndarray], Any]) -> None:
+        if self.ev.error is not None:
+            self.error = shape(self.ev.error.astype(np.float64, copy=False))

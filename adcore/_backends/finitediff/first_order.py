@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,8 @@ from ..._operators.executors import (
     AbstractJacobian,
     AbstractPushforward,
 )
-from .evaluate import Evaluator, Prepared
+from .adaptive import coordinate_derivatives, directional_derivatives
+from .evaluate import Evaluator, Prepared, warn_if_lost
 from .steps import (
     OFFSETS,
     actual_step,
@@ -80,21 +82,37 @@ def coordinate_stencil(ev: Evaluator, x0: np.ndarray, rel: float) -> tuple[list[
         )
     h = real_steps(rel, x0)
     points = [x0 + o * h for o in OFFSETS[ev.method]]
-    d = [actual_step(p, x0, ev.acc) for p in points]
-    if len(points) == 1:
-        return [points[0].tolist()], (lambda F, fx: (F[:, 0] - fx) / column(d[0], fx.ndim))
-    return [p.tolist() for p in points], (
-        lambda F, fx: (F[:, 0] - F[:, 1]) / column(d[0] - d[1], fx.ndim)
+    d = [actual_step(p.real, x0.real, ev.acc) for p in points]
+    one = len(points) == 1
+
+    def quotient(F: np.ndarray, fx: np.ndarray, d: list[np.ndarray]) -> np.ndarray:
+        if one:
+            return (F[:, 0] - fx) / column(d[0], fx.ndim)
+        return (F[:, 0] - F[:, 1]) / column(d[0] - d[1], fx.ndim)
+
+    if not ev.complex_x:
+        return [p.tolist() for p in points], partial(quotient, d=d)
+    # A complex x: the real parts, then the imaginary parts; df/dRe + i df/dIm.
+    ipoints = [(x0.real + 1j * (x0.imag + o * h)).astype(x0.dtype) for o in OFFSETS[ev.method]]
+    di = [actual_step(p.imag, x0.imag, ev.acc) for p in ipoints]
+    k = len(points)
+    return [p.tolist() for p in (*points, *ipoints)], (
+        lambda F, fx: quotient(F[:, :k], fx, d) + 1j * quotient(F[:, k:], fx, di)
     )
 
 
 def first_order(ev: Evaluator, x: Any, c: tuple[Any, ...], y: Any, scalar: bool = False) -> Any:
     """``(value, D)``: ``D[i]`` is ``df/dx_i``, of shape ``(n, *f(x).shape)``."""
+    if ev.adaptive:
+        value, D, ev.error = coordinate_derivatives(ev, x, c, y, scalar)
+        return value, D
     x0 = ev.load(x)
     cols, combine = coordinate_stencil(ev, x0, relative_step(ev.method, ev.step, ev.xdtype, 1))
     points = coordinate_points(ev.flat, x0.tolist(), cols)
     value, f0, F = ev.evaluate(x, c, y, points, ev.n * len(cols), scalar)
-    return value, combine(F.reshape(ev.n, len(cols), *f0.shape), f0)
+    D = combine(F.reshape(ev.n, len(cols), *f0.shape), f0)
+    warn_if_lost(ev, f0, D)
+    return value, D
 
 
 def gradient(ev: Evaluator, x: Any, c: tuple[Any, ...]) -> tuple[Any, Any]:
@@ -105,6 +123,9 @@ def gradient(ev: Evaluator, x: Any, c: tuple[Any, ...]) -> tuple[Any, Any]:
 
 def _directional(ev: Evaluator, x: Any, T: np.ndarray, c: tuple[Any, ...], y: Any) -> Any:
     """``(value, D)``: ``D[k]`` is the derivative of ``f`` along ``T[k]`` (flat)."""
+    if ev.adaptive:
+        value, D, ev.error = directional_derivatives(ev, x, T, c, y)
+        return value, D
     x0 = ev.load(x)
     if ev.complex:
         t = imaginary_step(ev.step, ev.xdtype)
@@ -119,10 +140,13 @@ def _directional(ev: Evaluator, x: Any, T: np.ndarray, c: tuple[Any, ...], y: An
     F = F.reshape(len(T), len(offsets), *f0.shape)
     s = column(s, f0.ndim)
     if ev.complex:
-        return value, F[:, 0].imag / s
-    if len(offsets) == 1:
-        return value, (F[:, 0] - f0) / (offsets[0] * s)
-    return value, (F[:, 0] - F[:, 1]) / (2 * s)
+        D = F[:, 0].imag / s
+    elif len(offsets) == 1:
+        D = (F[:, 0] - f0) / (offsets[0] * s)
+    else:
+        D = (F[:, 0] - F[:, 1]) / (2 * s)
+    warn_if_lost(ev, f0, D)
+    return value, D
 
 
 # --- executors
@@ -133,13 +157,18 @@ class Pushforward(Prepared, AbstractPushforward):
         self, x: Any, tx: tuple[Any, ...], contexts: tuple[Any, ...], y: Any = None
     ) -> tuple[Any, tuple[Any, ...]]:
         value, D = _directional(self.ev, x, self.ev.tangents(tx), contexts, y)
+        self.keep_error(lambda E: tuple(E))
         return value, tuple(self.ev.like_y(d, value) for d in D)
 
     def value_and_pushforward_stacked(
         self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None
     ) -> tuple[Any, Any]:
         value, D = _directional(self.ev, x, self.ev.stacked_tangents(dx), contexts, y)
-        return value, D.astype(self.ev.dtype_like(value), copy=False)
+        self.keep_error(lambda E: E)
+        dtype = self.ev.dtype_like(value)
+        if np.iscomplexobj(D):
+            dtype = np.result_type(dtype, np.complex64)
+        return value, D.astype(dtype, copy=False)
 
     def pushforward_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         return self.value_and_pushforward_stacked(x, dx, contexts, y)[1]
@@ -148,17 +177,21 @@ class Pushforward(Prepared, AbstractPushforward):
 class Derivative(Prepared, AbstractDerivative):
     def value_and_derivative(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         value, D = first_order(self.ev, x, contexts, y)
+        self.keep_error(lambda E: E[0])
         return value, self.ev.like_y(D[0], value)
 
 
 class Gradient(Prepared, AbstractGradient):
     def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
-        return gradient(self.ev, x, contexts)
+        result = gradient(self.ev, x, contexts)
+        self.keep_error(lambda E: E.reshape(self.ev.shape))
+        return result
 
 
 class Jacobian(Prepared, AbstractJacobian):
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         value, D = first_order(self.ev, x, contexts, y)
+        self.keep_error(lambda E: E.reshape(self.ev.n, -1).T.copy())
         J = D.reshape(self.ev.n, math.prod(D.shape[1:])).T
         dtype = self.ev.xdtype
         if np.iscomplexobj(J):

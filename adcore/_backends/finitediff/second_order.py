@@ -1,5 +1,10 @@
 """Second derivatives: the Hessian's stencils per method (second_derivative, hessian) and
-Hessian-vector products as differences of gradients (hvp), with their executors."""
+Hessian-vector products as differences of gradients (hvp), with their executors.
+
+With ``step="adaptive"``, ``second_derivative`` extrapolates second differences along a
+ladder of steps; ``hessian`` and ``hvp`` keep the central stencils with their fixed
+step (a ladder per pair of coordinates would cost ``O(n**2)`` ladders), and the
+gradients that come with them are adaptive."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..._operators.executors import AbstractHessian, AbstractHVP, AbstractSecondDerivative
+from .adaptive import second_derivatives
 from .evaluate import Evaluator, Prepared
 from .first_order import coordinate_points, coordinate_stencil, gradient
 from .steps import OFFSETS, actual_step, column, direction_steps, imaginary_steps, real_steps, relative_step
@@ -186,6 +192,10 @@ class SecondDerivative(Prepared, AbstractSecondDerivative):
     def value_derivative_and_second_derivative(
         self, x: Any, contexts: tuple[Any, ...]
     ) -> tuple[Any, Any, Any]:
+        if self.ev.adaptive:
+            value, D, D2, self.ev.error = second_derivatives(self.ev, x, contexts)
+            self.keep_error(lambda E: E[0])
+            return value, self.ev.like_y(D[0], value), self.ev.like_y(D2[0], value)
         value, g, H = second_order(self.ev, x, contexts, scalar=False)
         return value, self.ev.like_y(g[0], value), self.ev.like_y(H[0, 0], value)
 

@@ -52,8 +52,8 @@ def imaginary_step(step: float | None, dtype: Any) -> float:
 
 
 def real_steps(rel: float, x0: np.ndarray) -> np.ndarray:
-    """``h[i] = rel * max(1, |x0[i]|)`` in ``x0``'s dtype."""
-    return (rel * np.maximum(np.abs(x0), 1)).astype(x0.dtype)
+    """``h[i] = rel * max(1, |x0[i]|)`` in the real dtype of ``x0``."""
+    return (rel * np.maximum(np.abs(x0), 1)).astype(x0.real.dtype)
 
 
 def imaginary_steps(step: float | None, x0: np.ndarray, tdtype: Any) -> np.ndarray:
@@ -77,10 +77,10 @@ def direction_steps(
     that ``T[k]`` weighs most, which is the coordinate rule when ``T[k]`` is a basis
     vector; a zero direction gets any step and yields an exact zero.
     """
-    A = np.abs(T.astype(acc))
+    A = np.abs(T).astype(acc)
     tmax = A.max(axis=1, initial=0)
     tmax[tmax == 0] = 1
-    weight = (A * np.abs(x0.astype(acc))).max(axis=1, initial=0) / tmax
+    weight = (A * np.abs(x0).astype(acc)).max(axis=1, initial=0) / tmax
     s = rel * np.maximum(weight, 1) / tmax
     return s, (s[:, None] * T).astype(dtype)
 

@@ -16,6 +16,12 @@ for information only: there the calls of ``f`` dominate, and central
 differences (2n + 1 calls against approx_fprime's n + 1) cannot be 2.5x faster
 than approx_fprime whatever their overhead. ``--check`` exits 1 when a target
 on the cheap ``f`` is missed.
+
+A third table times ``AutoFiniteDiff(step="adaptive")`` on issue 16's four cases
+(n=3), where the default step is wrong, against ``scipy.differentiate.derivative``
+(scipy >= 1.15) with its defaults, given the elementwise function it needs (the
+term of the sum, with the rest of ``f`` as a constant): each must be accurate to
+1e-6 relative and faster than scipy, and ``--check`` exits 1 otherwise.
 """
 
 from __future__ import annotations
@@ -171,6 +177,55 @@ def table(
     return missed
 
 
+# (name, f, x, its gradient, the elementwise term that scipy.differentiate.derivative needs)
+ADAPTIVE_CASES = [
+    ("sum(1/x) at 1e-8", lambda x: np.sum(1 / x), np.full(3, 1e-8), lambda x: -1 / x**2,
+     lambda t: 1 / t),
+    ("sum(log(x)) at 1e-8", lambda x: np.sum(np.log(x)), np.full(3, 1e-8), lambda x: 1 / x,
+     np.log),
+    ("sum(sin(x)) at 1e8", lambda x: np.sum(np.sin(x)), np.full(3, 1e8), np.cos, np.sin),
+    ("sum(x**2) + 1e10 at 1,2,3", lambda x: np.sum(x**2) + 1e10, np.array([1.0, 2.0, 3.0]),
+     lambda x: 2 * x, lambda t: t**2 + 1e10),
+]
+ADAPTIVE_RTOL = 1e-6
+
+
+def adaptive_table(repeat: int) -> list[str]:
+    """Time the adaptive step against scipy.differentiate.derivative on issue 16's cases;
+    return the missed targets (accuracy 1e-6 relative, faster than scipy)."""
+    from scipy.differentiate import derivative
+
+    import adcore
+
+    backend = adcore.AutoFiniteDiff(step="adaptive")
+    print("== AutoFiniteDiff(step='adaptive') against scipy.differentiate.derivative (n=3)")
+    print(f"{'case':<28}{'adaptive ms':>12}{'error':>9}{'scipy ms':>10}{'error':>9}"
+          f"{'scipy / adaptive':>18}")
+    missed = []
+    for label, f, x, grad, term in ADAPTIVE_CASES:
+        prep = adcore.prepare_gradient(f, backend, x)
+
+        def scipy_run(term: Any = term, x: np.ndarray = x) -> Any:
+            with np.errstate(all="ignore"):  # scipy's default steps leave log's domain
+                return derivative(term, x).df
+
+        runs = {
+            "adaptive": lambda f=f, x=x, prep=prep: adcore.gradient(f, backend, x, prep=prep),
+            "scipy": scipy_run,
+        }
+        median = medians(runs, repeat)
+        with np.errstate(all="ignore"):
+            error = {name: float(np.max(np.abs(run() / grad(x) - 1))) for name, run in runs.items()}
+        ratio = median["scipy"] / median["adaptive"]
+        ok = error["adaptive"] <= ADAPTIVE_RTOL and ratio >= 1.0
+        missed += [] if ok else [f"adaptive on {label}"]
+        print(f"{label:<28}{median['adaptive'] * 1e3:>12.3f}{error['adaptive']:>9.1e}"
+              f"{median['scipy'] * 1e3:>10.3f}{error['scipy']:>9.1e}{ratio:>12.2f}   "
+              f"{'PASS' if ok else 'MISS'}")
+    print(f"targets: error <= {ADAPTIVE_RTOL:g} relative, scipy / adaptive >= 1\n")
+    return missed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -182,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     missed = []
     for label, f, grad, checked in CASES:
         missed += table(label, f, grad, checked, x, args.repeat)
+    missed += adaptive_table(args.repeat)
     if args.check and missed:
         print(f"missed: {', '.join(missed)}", file=sys.stderr)
         return 1

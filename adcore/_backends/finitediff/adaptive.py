@@ -14,6 +14,7 @@ when it agrees with it within both errors (which lets a derivative that is zero 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ def ladder(scale: np.ndarray, eps: float) -> np.ndarray:
     """``H[d, k]``: the steps of direction ``d`` (of ``scale[d]``), ``nan`` past its last."""
     scale = np.abs(scale.astype(np.float64))
     top = 2.0 ** (np.ceil(np.log2(np.maximum(scale, 1.0))) - 1)
-    low = np.where(scale > 0, np.minimum(scale, 1.0), 1.0) * eps ** (1 / 3) / 4
+    low = np.where(scale > 0, np.minimum(scale, 1.0), 1.0) * eps ** (1 / 3)
     count = (np.floor(np.log(top / low) / np.log(RATIO)) + 1).astype(int)
     k = np.arange(int(count.max(initial=3)))
     H = top[:, None] * RATIO ** -k[None, :]
@@ -70,31 +71,30 @@ def extrapolate(D0: np.ndarray, noise: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """``(estimate, error)`` per direction (axis 0) and output element, from the
     differences ``D0[d, k, ...]`` whose error is a series in ``h**2``, and the
     rounding error ``noise`` of each."""
-    levels = [D0]
-    for j in range(1, LEVELS + 1):
-        prev = levels[-1]
-        r = np.full_like(prev, np.nan)
-        r[:, 1:] = prev[:, 1:] + (prev[:, 1:] - prev[:, :-1]) / (RATIO ** (2 * j) - 1)
-        levels.append(r)
-    R = np.stack(levels, axis=2)
     with np.errstate(all="ignore"):
+        R = np.full((D0.shape[0], D0.shape[1], LEVELS + 1, *D0.shape[2:]), np.nan, D0.dtype)
+        R[:, :, 0] = D0
+        for j in range(1, LEVELS + 1):
+            prev = R[:, :, j - 1]
+            R[:, 1:, j] = prev[:, 1:] + (prev[:, 1:] - prev[:, :-1]) / (RATIO ** (2 * j) - 1)
         err = np.full(R.shape, np.inf)
-        err[:, 1:] = np.abs(R[:, 1:] - R[:, :-1])
-        err[:, :, 1:] = np.maximum(err[:, :, 1:], np.abs(R[:, :, 1:] - R[:, :, :-1]))
+        np.abs(R[:, 1:] - R[:, :-1], out=err[:, 1:])
+        np.maximum(err[:, :, 1:], np.abs(R[:, :, 1:] - R[:, :, :-1]), out=err[:, :, 1:])
         err += 2 * noise[:, :, None]
-        err[~np.isfinite(err)] = np.inf
-        size = np.abs(R)
-        rel = np.where(err == 0, 0.0, err / np.where(size > 0, size, np.nan))
-        rel[~np.isfinite(rel)] = np.inf
-    shape = (R.shape[0], R.shape[1] * R.shape[2], *R.shape[3:])
-    R, err, rel = R.reshape(shape), err.reshape(shape), rel.reshape(shape)
-    trusted = np.argmin(rel, axis=1)[:, None]
-    sharpest = np.argmin(err, axis=1)[:, None]
-    R1, E1 = (np.take_along_axis(a, trusted, 1)[:, 0] for a in (R, err))
-    R2, E2 = (np.take_along_axis(a, sharpest, 1)[:, 0] for a in (R, err))
-    with np.errstate(all="ignore"):
+        err[np.isnan(err)] = np.inf
+        rel = err / np.abs(R)
+        rel[err == 0] = 0.0
+        rel[np.isnan(rel)] = np.inf
+        # Candidates along one axis: (direction, rung * level, output element).
+        nd, rest = R.shape[0], R.shape[3:]
+        R, err = R.reshape(nd, -1, math.prod(rest)), err.reshape(nd, -1, math.prod(rest))
+        d, e = np.arange(nd)[:, None], np.arange(R.shape[2])[None, :]
+        trusted, sharpest = np.argmin(rel.reshape(R.shape), axis=1), np.argmin(err, axis=1)
+        R1, E1 = R[d, trusted, e], err[d, trusted, e]
+        R2, E2 = R[d, sharpest, e], err[d, sharpest, e]
         agree = np.abs(R2 - R1) <= E1 + E2
-    return np.where(agree, R2, R1), np.where(agree, E2, E1)
+    shape = (nd, *rest)
+    return np.where(agree, R2, R1).reshape(shape), np.where(agree, E2, E1).reshape(shape)
 
 
 def first_differences(T: np.ndarray, width: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +128,13 @@ def _coordinate_ladder(ev: Evaluator, x0: np.ndarray) -> tuple[Any, ...]:
     """The directions of the coordinates (the real, then the imaginary part of each, for a
     complex x): ``(index, H, Vp, Vm, dp, dm)``, with the points ``x +- h`` as values of
     ``x``'s elements and the exact half-widths of each stencil."""
-    parts = 2 if ev.complex_x else 1
+    if not ev.complex_x:
+        H = ladder(x0, float(np.finfo(ev.tdtype).eps))
+        with np.errstate(invalid="ignore"):
+            Xp, Xm = (x0[:, None] + H).astype(ev.tdtype), (x0[:, None] - H).astype(ev.tdtype)
+        base = x0.astype(ev.acc)[:, None]
+        return list(range(ev.n)), H, Xp.tolist(), Xm.tolist(), Xp - base, base - Xm
+    parts = 2
     index = np.repeat(np.arange(ev.n), parts)
     z = x0[index]
     imag = np.tile(np.arange(parts), ev.n)[:, None] == 1

@@ -1,9 +1,8 @@
-"""Calling ``f`` at one point: plainly, into an output buffer, on a worker of an executor,
-or tolerantly (at the far points of the adaptive step)."""
+"""Calling ``f`` at one point on a worker of an executor, plainly or tolerantly (at the far
+points of the adaptive step), and owning what ``f`` returns."""
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from collections.abc import Callable
 from functools import partial
@@ -11,21 +10,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NO_CONTEXT", "into", "owned", "task", "tolerant", "tolerant_task"]
+__all__ = ["owned", "task", "tolerant", "tolerant_task"]
 
 
 def owned(fx: Any) -> Any:
     # f may return a view of its own state, which the next call would overwrite.
     return fx.copy() if isinstance(fx, np.ndarray) else fx
-
-
-NO_CONTEXT = contextlib.nullcontext()
-
-
-def into(call: Callable[[], Any], yw: np.ndarray) -> np.ndarray:
-    """An in-place ``call()``, returning the buffer it wrote."""
-    call()
-    return yw
 
 
 def tolerant(call: Callable[[], Any], yw: np.ndarray | None) -> Any:

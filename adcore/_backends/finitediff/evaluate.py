@@ -17,7 +17,7 @@ import numpy as np
 
 from ..._core.contexts import Cache, Context
 from ...errors import NotSupportedError
-from .calls import NO_CONTEXT, into, owned, task, tolerant, tolerant_task
+from .calls import owned, task, tolerant_task
 from .checks import check_complex_x, input_kind, warn_if_lost
 
 if TYPE_CHECKING:
@@ -137,13 +137,30 @@ class Evaluator:
         else:
             call = lambda: f(*lead, self._arg(), *c)
         if self.adaptive:
-            call = partial(tolerant, call, yw)
-        elif yw is not None:
-            call = partial(into, call, yw)
-        with np.errstate(all="ignore") if self.adaptive else NO_CONTEXT:
+            self._evaluate_tolerantly(call, yw, points, F)
+        elif yw is None:
             for k, _ in enumerate(points):
                 F[k] = call()
+        else:
+            for k, _ in enumerate(points):
+                call()
+                F[k] = yw
         return value, f0, F
+
+    @staticmethod
+    def _evaluate_tolerantly(
+        call: Callable[[], Any], yw: np.ndarray | None, points: Iterator[None], F: np.ndarray
+    ) -> None:
+        """The adaptive step's far points: where f fails (a domain or arithmetic error), the
+        value is NaN and that step is left out; numpy's warnings there are silenced."""
+        with np.errstate(all="ignore"):
+            for k, _ in enumerate(points):
+                try:
+                    value = call()
+                except (ArithmeticError, ValueError):
+                    F[k] = np.nan
+                    continue
+                F[k] = value if yw is None else yw
 
     def _evaluate_parallel(
         self, pool: Executor, x: Any, c: tuple[Any, ...], y: Any, points: Iterator[None],

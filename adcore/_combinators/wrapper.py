@@ -56,6 +56,10 @@ class AbstractWrapper(AbstractBackend):
     def available(self) -> bool:
         return all(b.available() for b in self.wrapped())
 
+    def accuracy(self, eps: float, order: int) -> float:
+        """The least accurate of the wrapped backends."""
+        return max(b.accuracy(eps, order) for b in self.wrapped())
+
     def synchronize(self, result: Any) -> Any:
         for b in self.wrapped():
             result = b.synchronize(result)

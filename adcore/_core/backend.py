@@ -111,6 +111,17 @@ class AbstractBackend:
         """Whether the engine behind this backend imports and works here."""
         return True
 
+    def accuracy(self, eps: float, order: int) -> float:
+        """accuracy(eps, order) -> float: the relative error this backend's derivatives of
+        ``order`` (1 or 2) may carry, beyond rounding, when computed at machine epsilon ``eps``.
+
+        0.0 (the default) declares derivatives exact up to rounding, as automatic
+        differentiation gives; an approximating backend states its own error (finite
+        differences: truncation plus rounding divided by the step). The conformance suite
+        widens its tolerances to it, so that an approximation is held to what it declares.
+        """
+        return 0.0
+
     def synchronize(self, result: Any) -> Any:
         """synchronize(result) -> result: return once the engine has finished computing ``result``.
 

@@ -46,7 +46,7 @@ def setup(backend: Any, scenario: Scenario, family: str) -> tuple[OperatorSpec, 
         kind = "in-place functions" if scenario.inplace else "contexts"
         raise SkipCheck(f"{backend!r} declares no support for {kind}")
     spec = SPECS[scenario.operator]
-    rtol, atol = tolerances(to_family(scenario.x, family), spec.second_order)
+    rtol, atol = tolerances(to_family(scenario.x, family), spec.second_order, backend)
     return spec, rtol, atol
 
 

@@ -3,7 +3,7 @@ estimate with the best error estimate, chosen per direction and per output eleme
 
 Along each direction (a coordinate, the real or imaginary part of one, or a tangent)
 ``f`` is evaluated at ``x +- h_k`` for steps ``h_k`` that fall by ``RATIO`` from about
-``max(1, |x_i|) / 2`` down to ``min(1, |x_i|) * eps**(1/3) / 4``: a ladder that spans
+``max(1, |x_i|) / 2`` down to ``min(1, |x_i|) * eps**(1/3)``: a ladder that spans
 both the scale of ``x_i`` (``1/x`` near zero) and unit scale (``sin`` far from zero).
 Central differences at each rung are extrapolated (Richardson, ``LEVELS`` levels), and
 each estimate gets an error estimate: the larger of its differences with its neighbours

@@ -26,7 +26,7 @@ from ..._operators.executors import (
 from .evaluate import Evaluator
 from .first_order import Derivative, Gradient, Jacobian, Pushforward
 from .second_order import HVP, Hessian, SecondDerivative
-from .steps import METHODS
+from .steps import METHODS, accuracy
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -116,6 +116,17 @@ class AutoFiniteDiff(AbstractBackend):
                 "concurrent.futures.Executor, e.g. ThreadPoolExecutor() (or "
                 "ProcessPoolExecutor() for a picklable f), or None to evaluate f serially."
             )
+
+    def accuracy(self, eps: float, order: int) -> float:
+        """``h**p + eps / h**order``: the truncation error of the method's stencil (``p`` is 1
+        one-sided, 2 central) plus rounding divided by the step, at the step used for
+        derivatives of ``order``. The complex step's first derivatives are exact to
+        rounding, and its second ones central differences of them; the adaptive step's
+        first and second derivatives carry their error estimates, and its Hessians the
+        central stencil's error."""
+        if self.step == "adaptive":
+            return 0.0 if order == 1 else accuracy("central", None, eps, 2)
+        return accuracy(self.method, self.step, eps, order)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         args = [] if self.method == "central" else [f"method={self.method!r}"]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "METHODS", "OFFSETS", "actual_step", "column",
+    "METHODS", "OFFSETS", "accuracy", "actual_step", "column",
     "direction_steps", "imaginary_step", "imaginary_steps", "real_steps", "relative_step",
 ]
 
@@ -39,6 +39,21 @@ def relative_step(method: str, step: float | None, dtype: Any, order: int) -> fl
         return eps ** (1 / 3)
     p = 2 if method == "central" else 1
     return eps ** (1 / (p + order))
+
+
+def accuracy(method: str, step: float | None, eps: float, order: int) -> float:
+    """The relative error of ``method``'s derivatives of ``order`` at a precision ``eps``:
+    ``h**p + eps / h**q``, the truncation and rounding terms that ``relative_step``
+    balances (for the complex step, ``q = order - 1``: its first derivatives subtract
+    nothing)."""
+    if method == "complex":
+        if order == 1:
+            return 0.0
+        h = eps ** (1 / 3) if step is None else step
+        return h**2 + eps / h
+    p = 2 if method == "central" else 1
+    h = eps ** (1 / (p + order)) if step is None else step
+    return h**p + eps / h**order
 
 
 def imaginary_step(step: float | None, dtype: Any) -> float:

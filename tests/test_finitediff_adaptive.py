@@ -140,3 +140,17 @@ def test_repr_and_equality():
     assert repr(ADAPTIVE) == "AutoFiniteDiff(step='adaptive')"
     assert eval(repr(ADAPTIVE), {"AutoFiniteDiff": ad.AutoFiniteDiff}) == ADAPTIVE
     assert ad.backend("finitediff", step="adaptive") == ADAPTIVE
+
+
+def test_a_step_that_vanishes_next_to_x_warns():
+    with pytest.warns(RuntimeWarning, match="rounds to x") as record:
+        grad = ad.gradient(lambda x: np.sum(x), ad.AutoFiniteDiff(step=1e-30), np.ones(2))
+    assert np.all(np.isnan(grad)) and len(record) == 1  # numpy's 0/0 warning is not repeated
+
+
+def test_ordinary_inputs_do_not_warn():
+    # pytest turns warnings into errors: zero derivatives and float32 stay quiet.
+    for method in ("forward", "backward", "central"):
+        fd = ad.AutoFiniteDiff(method=method)
+        ad.gradient(lambda x: np.sum(np.cos(x)), fd, np.zeros(8, np.float32))
+        ad.jacobian(np.exp, fd, np.array([0.0, -1.0, 2.0]))

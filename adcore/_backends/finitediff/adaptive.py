@@ -41,8 +41,9 @@ def ladder(scale: np.ndarray, eps: float) -> np.ndarray:
     scale = np.abs(scale.astype(np.float64))
     top = 2.0 ** (np.ceil(np.log2(np.maximum(scale, 1.0))) - 1)
     low = np.where(scale > 0, np.minimum(scale, 1.0), 1.0) * eps ** (1 / 3)
-    count = (np.floor(np.log(top / low) / np.log(RATIO)) + 1).astype(int)
-    k = np.arange(int(count.max(initial=3)))
+    # At least three rungs, for two levels of extrapolation even in half precision.
+    count = np.maximum(np.floor(np.log(top / low) / np.log(RATIO)) + 1, LEVELS + 1).astype(int)
+    k = np.arange(int(count.max(initial=LEVELS + 1)))
     H = top[:, None] * RATIO ** -k[None, :]
     H[k[None, :] >= count[:, None]] = np.nan
     return H

@@ -63,10 +63,11 @@ def warn_if_lost(ev: Any, f0: np.ndarray, D: np.ndarray) -> None:
     bad = int(np.size(D) - np.count_nonzero(np.isfinite(D)))
     warnings.warn(
         f"{ev.operator}: {bad} of {np.size(D)} finite differences are NaN or infinite although "
-        "f(x) is finite: f is not finite at x + h for the fixed step h of "
-        f"AutoFiniteDiff(method={ev.method!r}) (the step is relative to max(1, |x_i|), so a "
-        "log, sqrt or pole near a small x_i is within reach). AutoFiniteDiff(step='adaptive') "
-        "chooses a step per component, with an error estimate.",
+        "f(x) is finite: with the fixed step h of "
+        f"AutoFiniteDiff(method={ev.method!r}), f is not finite at x + h (the step is "
+        "relative to max(1, |x_i|), so a log, sqrt or pole near a small x_i is within reach), "
+        "or x + h rounds to x (a step below the spacing of x's dtype). "
+        "AutoFiniteDiff(step='adaptive') chooses a step per component, with an error estimate.",
         RuntimeWarning,
         stacklevel=2,
     )

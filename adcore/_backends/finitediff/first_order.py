@@ -110,7 +110,8 @@ def first_order(ev: Evaluator, x: Any, c: tuple[Any, ...], y: Any, scalar: bool 
     cols, combine = coordinate_stencil(ev, x0, relative_step(ev.method, ev.step, ev.xdtype, 1))
     points = coordinate_points(ev.flat, x0.tolist(), cols)
     value, f0, F = ev.evaluate(x, c, y, points, ev.n * len(cols), scalar)
-    D = combine(F.reshape(ev.n, len(cols), *f0.shape), f0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a vanished step: warned below
+        D = combine(F.reshape(ev.n, len(cols), *f0.shape), f0)
     warn_if_lost(ev, f0, D)
     return value, D
 

@@ -154,3 +154,10 @@ def test_ordinary_inputs_do_not_warn():
         fd = ad.AutoFiniteDiff(method=method)
         ad.gradient(lambda x: np.sum(np.cos(x)), fd, np.zeros(8, np.float32))
         ad.jacobian(np.exp, fd, np.array([0.0, -1.0, 2.0]))
+
+
+def test_the_conformance_suite_passes_with_the_adaptive_step():
+    from adcore.testing import check_backend
+
+    report = check_backend(ADAPTIVE)
+    assert report.count("failed") == 0 and report.count("passed") > 1000

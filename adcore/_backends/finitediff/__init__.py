@@ -8,9 +8,14 @@ allocated except a result that has that size (Jacobian, Hessian), and ``x``
 itself is never written. With ``executor=``, the same points are copied out and
 evaluated with ``executor.map`` instead, each with its own copy of ``x``.
 
+A complex ``x`` is perturbed along the real, then the imaginary part of each
+coordinate. With ``step="adaptive"``, each coordinate (or tangent) gets a ladder of
+steps whose central differences are extrapolated, keeping the best-estimated one.
+
 ``backend`` holds the options and preparation, ``steps`` the choice of steps,
-``evaluate`` the calls of ``f``, ``first_order`` and ``second_order`` the stencils
-and executors.
+``adaptive`` the ladders and their extrapolation, ``evaluate`` the evaluator (with
+``calls``, how ``f`` is called, and ``checks``, of inputs and results),
+``first_order`` and ``second_order`` the stencils and executors.
 """
 
 from .backend import AutoFiniteDiff as AutoFiniteDiff

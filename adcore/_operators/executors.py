@@ -117,7 +117,8 @@ class AbstractPullback(ABC):
     ) -> tuple[Any, Any]:
         """``(f(x), dx)`` for stacked cotangents ``dy`` of shape ``(k, *y.shape)``."""
         value, tx = self.value_and_pullback(x, unstack(dy), contexts, y)
-        return value, stack(tx, x if hasattr(x, "shape") else dy)
+        # No cotangents where f has no outputs: the empty stack is still shaped like x.
+        return value, stack(tx, x if hasattr(x, "shape") else dy, tuple(getattr(x, "shape", ())))
 
     def pullback_stacked(self, x: Any, dy: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         """``dx`` of shape ``(k, *x.shape)`` for stacked cotangents ``dy``."""

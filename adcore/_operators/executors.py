@@ -198,6 +198,10 @@ class AbstractHVP(ABC):
         grad, tg = self.gradient_and_hvp(x, unstack(dx), contexts)
         return grad, stack(tg, dx)
 
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        """``dg`` alone; override where the gradient costs extra (finite differences)."""
+        return self.gradient_and_hvp_stacked(x, dx, contexts)[1]
+
 
 class AbstractHessian(ABC):
     """A prepared Hessian of a scalar function: the matrix ``(x.size, x.size)``."""

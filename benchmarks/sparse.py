@@ -18,7 +18,7 @@ first row and column), and for Hessians a chained Rosenbrock (tridiagonal Hessia
    both jitted (skipped, saying why, where adcore-jax, asdex or sparsejac is missing);
 5. a tridiagonal Hessian at n=100,000 against a tridiagonal Jacobian of the same size,
    preparation and prepared call, with ``AutoFiniteDiff`` (preparation only: its prepared
-   Hessian takes (4 ncolors + 2) n calls of f, measured at n=2,000) and ``AutoJAX``.
+   Hessian takes 4 ncolors n calls of f, counted and timed at n=2,000) and ``AutoJAX``.
 
 Times are medians over ``--repeat`` interleaved rounds (one short run of each
 candidate per round); ratios are medians over the rounds of the ratio within each
@@ -391,7 +391,7 @@ def hessian_table(targets: Targets, repeat: int) -> None:
     per_n = calls / small
     t_f, _ = once(lambda: rosenbrock(x), 20)
     print(f"  (for information) AutoSparse(AutoFiniteDiff()) prepared Hessian: {per_n:.1f} n calls of f "
-          f"((4 x {prep.ncolors} colors + 2) n), {t_small:.2f} s at n={small:,}; at n={n:,}, "
+          f"(4 x {prep.ncolors} colors), {t_small:.2f} s at n={small:,}; at n={n:,}, "
           f"{per_n * n:.2g} calls of {t_f * 1e3:.2f} ms: about {per_n * n * t_f:.0f} s. Finite "
           "differences need at least n calls of f for n diagonal entries: use an engine's hvp "
           "(AutoJAX, ...) at this size.")

@@ -15,7 +15,10 @@ first row and column), and for Hessians a chained Rosenbrock (tridiagonal Hessia
 3. time per Jacobian, prepared: ``AutoSparse(AutoFiniteDiff(method=...))`` against
    ``scipy.optimize.approx_derivative`` with precomputed column groups;
 4. time per Jacobian, prepared: ``AutoSparse(AutoJAX())`` against asdex and sparsejac,
-   both jitted (skipped, saying why, where adcore-jax, asdex or sparsejac is missing).
+   both jitted (skipped, saying why, where adcore-jax, asdex or sparsejac is missing);
+5. a tridiagonal Hessian at n=100,000 against a tridiagonal Jacobian of the same size,
+   preparation and prepared call, with ``AutoFiniteDiff`` (preparation only: its prepared
+   Hessian takes 4 ncolors n calls of f, counted and timed at n=2,000) and ``AutoJAX``.
 
 Times are medians over ``--repeat`` interleaved rounds (one short run of each
 candidate per round); ratios are medians over the rounds of the ratio within each
@@ -342,6 +345,59 @@ def jax_table(targets: Targets, repeat: int, timer: Callable[[], float] = time.p
     print()
 
 
+# --- 5. Hessians at n = 100,000
+
+
+def hessian_table(targets: Targets, repeat: int) -> None:
+    n = 100_000
+    print(f"== 5. tridiagonal Hessian (rosenbrock) against tridiagonal Jacobian, n={n:,}: seconds")
+    print(f"{'backend':<28}{'jac prep':>10}{'hess prep':>11}{'ratio':>7}{'jac call':>10}{'hess call':>11}"
+          f"{'ratio':>7}")
+    x = point(n)
+    backends = [("AutoFiniteDiff()", ad.AutoFiniteDiff())]
+    why = jax_missing()
+    if why is None:
+        backends.append(("AutoJAX()", ad.AutoJAX()))
+    for label, dense in backends:
+        backend = ad.AutoSparse(dense)
+        t_jp, pj = once(lambda b=backend: ad.prepare_jacobian(tridiagonal, b, x), 3)
+        t_hp, ph = once(lambda b=backend: ad.prepare_hessian(rosenbrock, b, x), 3)
+        t_jc, _ = once(lambda b=backend, p=pj: ad.jacobian(tridiagonal, b, x, prep=p), repeat)
+        row = f"{'AutoSparse(' + label + ')':<28}{t_jp:>10.3f}{t_hp:>11.3f}{t_hp / t_jp:>7.2f}{t_jc:>10.4f}"
+        if label == "AutoFiniteDiff()":
+            print(row + f"{'(not run)':>11}")
+            targets.check("FD Hessian preparation / Jacobian preparation", t_hp / t_jp, 5.0)
+            continue
+        t_hc, _ = once(lambda b=backend, p=ph: ad.hessian(rosenbrock, b, x, prep=p), repeat)
+        print(row + f"{t_hc:>11.4f}{t_hc / t_jc:>7.2f}")
+        targets.check(f"{label[:-2]} Hessian preparation / Jacobian preparation", t_hp / t_jp, 5.0)
+        targets.check(f"{label[:-2]} prepared Hessian / prepared Jacobian", t_hc / t_jc, 5.0)
+    if why is not None:
+        print(f"  (AutoJAX rows skipped: {why})")
+    # A finite-difference Hessian sees only values of f: a tridiagonal one has n unknown
+    # diagonal entries, so no scheme does with fewer than n calls of f, each O(n). Measured
+    # at a size that runs, and the calls at n counted.
+    small, calls = 2_000, 0
+
+    def counted(x: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return rosenbrock(x)
+
+    backend = ad.AutoSparse(ad.AutoFiniteDiff())
+    prep = ad.prepare_hessian(counted, backend, point(small))
+    calls = 0
+    t_small, _ = once(lambda: ad.hessian(counted, backend, point(small), prep=prep), 1)
+    per_n = calls / small
+    t_f, _ = once(lambda: rosenbrock(x), 20)
+    print(f"  (for information) AutoSparse(AutoFiniteDiff()) prepared Hessian: {per_n:.1f} n calls of f "
+          f"(4 x {prep.ncolors} colors), {t_small:.2f} s at n={small:,}; at n={n:,}, "
+          f"{per_n * n:.2g} calls of {t_f * 1e3:.2f} ms: about {per_n * n * t_f:.0f} s. Finite "
+          "differences need at least n calls of f for n diagonal entries: use an engine's hvp "
+          "(AutoJAX, ...) at this size.")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -358,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     oneoff_table(targets, args.repeat)
     fd_table(targets, args.repeat, timer)
     jax_table(targets, args.repeat, timer)
+    hessian_table(targets, args.repeat)
     print("targets missed: " + (", ".join(targets.missed) if targets.missed else "none"))
     return 1 if args.check and targets.missed else 0
 

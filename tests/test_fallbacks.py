@@ -12,9 +12,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+import adcore as ad
 from adcore._operators.hessian import HessianFromHVP
 from adcore._operators.primitives import JacobianFromPushforward
-from adcore.extend import AbstractBackend, AbstractHVP, AbstractPushforward
+from adcore.extend import (
+    AbstractBackend,
+    AbstractHVP,
+    AbstractPushforward,
+    ForwardFromPrimitive,
+    ReverseFromPrimitive,
+)
 
 
 class Wrapped:
@@ -85,3 +92,16 @@ def test_hessian_from_hvp_transposes_in_the_results_namespace() -> None:
     H = hessian.hessian(np.ones(2), ())
     assert isinstance(H, Wrapped)
     np.testing.assert_array_equal(H.value, S)
+
+
+def test_fallbacks_of_an_empty_x() -> None:
+    # No basis vectors to push forward or pull back: the stacks of none are still shaped
+    # like x, and the matrices of zero rows have their other size spelled out (issue 16).
+    fd, x = ad.AutoFiniteDiff(), np.zeros(0)
+    forward, reverse = ForwardFromPrimitive(fd), ReverseFromPrimitive(fd)
+    for backend in (forward, reverse, ad.SecondOrder(forward, reverse)):
+        assert ad.jacobian(lambda x: 2 * x, backend, x).shape == (0, 0)
+        assert ad.jacobian(lambda x: np.sum(x), backend, x).shape == (1, 0)
+        assert ad.pullback(lambda x: 2 * x, backend, x, (x,))[0].shape == (0,)
+        value, grad, H = ad.value_gradient_and_hessian(lambda x: np.sum(x**2), backend, x)
+        assert value == 0 and grad.shape == (0,) and H.shape == (0, 0)

@@ -137,6 +137,47 @@ def test_scalar_output_and_empty_patterns() -> None:
     assert H.shape == (12, 12) and H.nnz == 0
 
 
+EMPTY = {**SPARSE,
+         "dense-detector": ad.AutoSparse(FD, sparsity_detector=ad.DenseSparsityDetector(FD)),
+         "known": ad.AutoSparse(FD, sparsity_detector=ad.KnownJacobianSparsity(np.zeros((0, 0)))),
+         "known-hessian": ad.AutoSparse(FD, sparsity_detector=ad.KnownHessianSparsity(np.zeros((0, 0))))}
+
+
+@pytest.mark.parametrize("name", [n for n in EMPTY if n != "known-hessian"])
+def test_jacobians_of_an_empty_x(name: str) -> None:
+    # issue 16: an x with no elements gives empty results, not an IndexError from the tracer
+    backend, x = EMPTY[name], np.zeros(0)
+
+    def double(x: Any) -> Any:
+        return 2 * x
+
+    def in_place(y: Any, x: Any) -> None:
+        y[...] = 2 * x
+
+    prep = ad.prepare_jacobian(double, backend, x)
+    assert prep.ncolors == 0
+    for J in (ad.jacobian(double, backend, x), ad.jacobian(double, backend, x, prep=prep),
+              ad.value_and_jacobian(double, backend, x, prep=prep)[1],
+              ad.jacobian(in_place, backend, x, y=np.zeros(0)),
+              ad.jacobian(double, backend, x, prep=prep, out=np.zeros((0, 0)))):
+        assert J.shape == (0, 0)
+    assert ad.value_and_jacobian(double, backend, x)[0].shape == (0,)
+    if name != "known":
+        J = ad.jacobian(lambda x: ad.array_namespace(x).sum(x**2), backend, x)
+        assert isinstance(J, sp.csr_array) and J.shape == (1, 0)
+
+
+@pytest.mark.parametrize("name", [n for n in EMPTY if n != "known"])
+def test_hessians_of_an_empty_x(name: str) -> None:
+    backend, x = EMPTY[name], np.zeros(0)
+    prep = ad.prepare_hessian(chain, backend, x)
+    assert prep.ncolors == 0
+    for H in (ad.hessian(chain, backend, x), ad.hessian(chain, backend, x, prep=prep)):
+        assert isinstance(H, sp.csr_array) and H.shape == (0, 0)
+    value, grad, H = ad.value_gradient_and_hessian(chain, backend, x, prep=prep)
+    assert value == 0 and grad.shape == (0,) and H.shape == (0, 0)
+
+
 def test_float32_in_float32_out() -> None:
     x = X.astype(np.float32)
     assert ad.jacobian(banded, SPARSE["finitediff"], x).dtype == np.float32

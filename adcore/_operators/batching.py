@@ -21,8 +21,12 @@ def unstack(d: Any) -> tuple[Any, ...]:
     return tuple(d[i] for i in range(d.shape[0]))
 
 
-def stack(ts: tuple[Any, ...], like: Any) -> Any:
-    """The tuple ``ts`` stacked along a new first axis."""
+def stack(ts: tuple[Any, ...], like: Any, shape: tuple[int, ...] | None = None) -> Any:
+    """The tuple ``ts`` stacked along a new first axis; for an empty ``ts``, an empty stack of
+    ``shape``-shaped arrays in ``like``'s namespace and dtype (``shape`` given)."""
+    if not ts and shape is not None:
+        xp = array_namespace(like)
+        return xp.reshape(xp.reshape(like, (-1,))[:0], (0, *shape))
     # The results' namespace first: under an outer engine's trace they are its traced
     # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
     return array_namespace(*ts, like).stack(ts)

@@ -117,7 +117,8 @@ class AbstractPullback(ABC):
     ) -> tuple[Any, Any]:
         """``(f(x), dx)`` for stacked cotangents ``dy`` of shape ``(k, *y.shape)``."""
         value, tx = self.value_and_pullback(x, unstack(dy), contexts, y)
-        return value, stack(tx, x if hasattr(x, "shape") else dy)
+        # No cotangents where f has no outputs: the empty stack is still shaped like x.
+        return value, stack(tx, x if hasattr(x, "shape") else dy, tuple(getattr(x, "shape", ())))
 
     def pullback_stacked(self, x: Any, dy: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         """``dx`` of shape ``(k, *x.shape)`` for stacked cotangents ``dy``."""
@@ -196,6 +197,10 @@ class AbstractHVP(ABC):
         """``(grad, dg)`` for stacked tangents ``dx`` of shape ``(k, *x.shape)``."""
         grad, tg = self.gradient_and_hvp(x, unstack(dx), contexts)
         return grad, stack(tg, dx)
+
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        """``dg`` alone; override where the gradient costs extra (finite differences)."""
+        return self.gradient_and_hvp_stacked(x, dx, contexts)[1]
 
 
 class AbstractHessian(ABC):

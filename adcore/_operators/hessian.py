@@ -95,11 +95,14 @@ class HessianFromHVP(AbstractHessian):
         return self.f(x, *contexts), grad, H
 
     def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        return self._gradient_and_hessian(x, contexts)[1]
+        return self._matrix(self.hvp.hvp_stacked(x, self.dx, contexts))
 
     def _gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         grad, dg = self.hvp.gradient_and_hvp_stacked(x, self.dx, contexts)
+        return grad, self._matrix(dg)
+
+    def _matrix(self, dg: Any) -> Any:
         # Row i of dg is H @ e_i, column i of H. In dg's own namespace (under an outer trace
         # it holds the tracer's values), with permute_dims: TensorFlow's tensors have no .T.
         xp = array_namespace(dg)
-        return grad, xp.permute_dims(xp.reshape(dg, (self.n, self.n)), (1, 0))
+        return xp.permute_dims(xp.reshape(dg, (self.n, self.n)), (1, 0))

@@ -8,6 +8,7 @@ from typing import Any
 from .._core.arrays import copy_into
 from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
+from .batching import stack, unstack
 from .common import copy_tangents, make_prep, routed, validate
 from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
@@ -128,6 +129,9 @@ class HVPFromPushforwardOfGradient(AbstractHVP):
     def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         return self.pushforward.value_and_pushforward_stacked(x, dx, contexts)
 
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        return self.pushforward.pushforward_stacked(x, dx, contexts)
+
 
 # --- fallback: reverse over reverse, a pullback of the gradient (H is symmetric)
 
@@ -146,6 +150,9 @@ class HVPFromPullbackOfGradient(AbstractHVP):
     def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         return self.pullback.value_and_pullback_stacked(x, dx, contexts)
 
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        return self.pullback.pullback_stacked(x, dx, contexts)
+
 
 # --- fallback: reverse over forward, the gradient of a directional derivative
 
@@ -162,3 +169,6 @@ class HVPFromGradientOfPushforward(AbstractHVP):
 
     def hvp(self, x: Any, tx: Tangents, contexts: tuple[Any, ...]) -> Tangents:
         return tuple(self.directional.gradient(x, (t, *contexts)) for t in tx)
+
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        return stack(self.hvp(x, unstack(dx), contexts), dx)

@@ -259,8 +259,11 @@ class JacobianFromPullback(AbstractJacobian):
 def _matrix(xp: Any, d: Any, rows: int) -> Any:
     """Stacked products ``(rows, *shape)`` as a matrix ``(rows, size)``. Reshaped only
     when not one already: on an engine that runs eagerly (JAX outside jit), every
-    operation is a dispatch that costs as much as a small Jacobian."""
-    return d if len(d.shape) == 2 else xp.reshape(d, (rows, -1))
+    operation is a dispatch that costs as much as a small Jacobian. With no rows (an
+    empty x or y) the size is spelled out: ``-1`` is ambiguous in an empty array."""
+    if len(d.shape) == 2:
+        return d
+    return xp.reshape(d, (rows, -1) if rows else (0, int(np.prod(d.shape[1:], dtype=np.int64))))
 
 
 def output(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:

@@ -166,7 +166,7 @@ class SparseHessian(_Sparse, AbstractHessian):
         return self.f(x, *contexts), grad, self._decompress([_flat(dg, self.numpy)])
 
     def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        _, dg = self.hvp.gradient_and_hvp_stacked(x, self.dx, contexts)
+        dg = self.hvp.hvp_stacked(x, self.dx, contexts)
         return self._decompress([_flat(dg, self.numpy)])
 
 

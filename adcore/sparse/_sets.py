@@ -41,6 +41,8 @@ def expand(sets: Sets, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(pos, vals)``: the members of row ``rows[p]`` of ``sets`` for every position
     ``p`` (``-1`` is an empty row), in order of ``p`` and sorted within each ``p``."""
     rows = rows.reshape(-1)
+    if sets.nrows == 0:  # no row to read (f of an empty x): every position is -1
+        return np.zeros(0, _INT), np.zeros(0, _INT)
     valid = rows >= 0
     r = np.where(valid, rows, 0)
     start = sets.ptr[r]

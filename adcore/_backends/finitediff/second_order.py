@@ -227,6 +227,9 @@ class HVP(Prepared, AbstractHVP):
         return gradient(self.ev, x, contexts)[1], self.hvp(x, tx, contexts)
 
     def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
-        grad = gradient(self.ev, x, contexts)[1]
+        return gradient(self.ev, x, contexts)[1], self.hvp_stacked(x, dx, contexts)
+
+    def hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> Any:
+        # Without the gradient: its own 2n calls of f are not needed for the products.
         HV = _hessian_vector_products(self.ev, x, self.ev.stacked_tangents(dx), contexts)
-        return grad, HV.reshape(len(dx), *self.ev.shape).astype(self.ev.xdtype)
+        return HV.reshape(len(dx), *self.ev.shape).astype(self.ev.xdtype)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
 import dataclasses
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -76,3 +79,70 @@ def test_derivative_needs_scalar():
 def test_out_tuple_length():
     with pytest.raises(TypeError, match="must be a tuple of 1 buffers"):
         ad.pushforward(np.sin, FD, np.ones(3), (np.ones(3),), out=np.empty(3))
+
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_ERRORS = {name for name, value in vars(builtins).items()
+                  if isinstance(value, type) and issubclass(value, BaseException)}
+
+
+#: Builtins that a protocol asks for: attribute lookup, an abstract method, a command's
+#: exit status, and a failed check of the conformance suite (pytest reports assertions).
+PROTOCOL = {"AttributeError", "NotImplementedError", "SystemExit"}
+
+
+def _bare_raises(path: Path, root: Path = ROOT) -> list[str]:
+    """``raise ValueError(...)`` and the like: builtins that are not ``PROTOCOL`` (nor an
+    ``AssertionError`` of ``adcore.testing``)."""
+    allowed = PROTOCOL | ({"AssertionError"} if "testing" in path.parts else set())
+    found = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = exc.id if isinstance(exc, ast.Name) else None
+            if name in BUILTIN_ERRORS and name not in allowed:
+                found.append(f"{path.relative_to(root)}:{node.lineno} raises {name}")
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+    return found
+
+
+def test_adcore_and_its_plugins_raise_only_adcore_errors():
+    """Every error adcore raises derives from AdcoreError (SPEC 10): no bare builtin."""
+    paths = [*ROOT.glob("adcore/**/*.py"), *ROOT.glob("plugins/*/adcore_*/**/*.py")]
+    assert len(paths) > 50
+    bare = [hit for path in sorted(paths) for hit in _bare_raises(path)]
+    assert not bare, "raise an adcore.errors class instead:\n" + "\n".join(bare)
+
+
+def test_the_bare_raise_finder_finds_them(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    raise ValueError('x')\n\n"
+                      "def __getattr__(name):\n    raise AttributeError(name)\n\n"
+                      "def g():\n    raise ad.ShapeError('y')\n")
+    assert _bare_raises(module, tmp_path) == ["m.py:2 raises ValueError"]
+
+
+@pytest.mark.parametrize("error", [ad.ArgumentError, ad.ShapeError, ad.PrepMismatchError])
+def test_value_errors_are_adcore_errors(error):
+    assert issubclass(error, ad.AdcoreError) and issubclass(error, ValueError)
+
+
+def test_adcore_errors_are_built_as_exceptions_are():
+    # Tracers that rebuild an exception from its message (autograph) keep the class then.
+    for error in (ad.AdcoreError, ad.ArgumentError, ad.ArgumentTypeError, ad.ShapeError,
+                  ad.NotSupportedError, ad.PrepMismatchError, ad.PluginError):
+        assert error.__init__ is Exception.__init__, error
+    assert ad.BackendNotInstalledError("m", name="n").name == "n"
+
+
+def test_type_errors_are_adcore_errors():
+    with pytest.raises(ad.AdcoreError):
+        ad.gradient(np.sum, np.ones(3), FD)
+    with pytest.raises(ad.ShapeError):
+        ad.gradient(lambda x: np.sum(x), FD, np.ones(3), out=np.empty(4))
+    with pytest.raises(ad.ArgumentError):
+        ad.AutoFiniteDiff(method="sideways")

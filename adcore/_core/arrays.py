@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentTypeError, ShapeError
+
 __all__ = [
     "basis",
     "copy_into",
@@ -127,20 +129,20 @@ def _copy_dense(out: Any, value: Any, what: str) -> Any:
     value = to_dense(value)
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
-        raise ValueError(
+        raise ShapeError(
             f"`{what}` must be an array of shape {tuple(shape)} to receive this result; "
             f"got {_what(out)}. Allocate it like the result, e.g. `np.empty({tuple(shape)})`."
         )
     dtype = getattr(value, "dtype", None)
     if dtype is not None and out.dtype != dtype:
-        raise ValueError(
+        raise ShapeError(
             f"`{what}` has dtype {out.dtype} but the result has dtype {dtype}; "
             f"allocate `{what}` with dtype {dtype}."
         )
     try:
         out[...] = value
     except TypeError as e:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`{what}` is a {type(out).__module__}.{type(out).__qualname__}, an immutable "
             "array that cannot be filled in place; call the operator without `out=` and use "
             "its return value."

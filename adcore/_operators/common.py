@@ -10,7 +10,7 @@ from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
 from .._registry.plugins import available_backends
-from ..errors import NotSupportedError
+from ..errors import ArgumentTypeError, NotSupportedError, ShapeError
 
 __all__ = ["INPLACE_OPERATORS", "copy_tangents", "make_prep", "routed", "validate"]
 
@@ -31,9 +31,9 @@ def validate(
 ) -> None:
     """Raise a clear error for arguments no backend could differentiate."""
     if not callable(f):
-        raise TypeError(f"{operator}: `f` must be callable, got {f!r}")
+        raise ArgumentTypeError(f"{operator}: `f` must be callable, got {f!r}")
     if not isinstance(backend, AbstractBackend):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: `backend` must be an adcore backend such as adcore.AutoFiniteDiff(), "
             f"got {backend!r}. Note the argument order: {operator}(f, backend, x, ...)."
         )
@@ -45,7 +45,7 @@ def validate(
         )
     for i, c in enumerate(contexts):
         if not isinstance(c, Context):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{operator}: extra argument {i} after x is {type(c).__name__}, not a context; "
                 "wrap inactive arguments as adcore.Constant(value) or adcore.Cache(value)."
             )
@@ -77,7 +77,7 @@ def _inplace_backends() -> str:
 def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> None:
     name = "tx" if like_x else "ty"
     if not isinstance(tangents, tuple) or not tangents:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: `{name}` must be a non-empty tuple of tangents, got "
             f"{type(tangents).__name__}; wrap a single tangent as (v,)."
         )
@@ -88,7 +88,7 @@ def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> No
         if is_scalar(x) and is_scalar(t):
             continue
         if signature(t) != xsig:
-            raise ValueError(
+            raise ShapeError(
                 f"{operator}: tangent {i} must be like x ({describe(xsig)}), "
                 f"got {describe(signature(t))}."
             )
@@ -126,7 +126,7 @@ def routed(backend: Any, operator: str) -> Any:
 def copy_tangents(out: Any, results: tuple[Any, ...], what: str = "out") -> tuple[Any, ...]:
     """Fill the tuple of buffers ``out`` with ``results``; return ``out``."""
     if not isinstance(out, tuple) or len(out) != len(results):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`{what}` must be a tuple of {len(results)} buffers, one per tangent; got {out!r:.80}"
         )
     for i, (o, r) in enumerate(zip(out, results)):

@@ -9,6 +9,7 @@ from .._core.arrays import copy_into, describe, is_scalar, ones_scalar, signatur
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
+from ..errors import ArgumentTypeError
 from .common import make_prep, routed, validate
 from .executors import AbstractDerivative, AbstractPushforward
 from .primitives import pushforward_executor
@@ -66,7 +67,7 @@ def prepare_derivative(
 
 def require_scalar(operator: str, x: Any) -> None:
     if not (is_scalar(x) or getattr(x, "shape", None) == ()):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator} needs a scalar x (a Python float or a 0-d array), got "
             f"{describe(signature(x))}; for an array x use adcore.jacobian or adcore.gradient."
         )

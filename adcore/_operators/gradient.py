@@ -9,6 +9,7 @@ from .._core.arrays import copy_into, describe, ones_scalar, signature
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
+from ..errors import ShapeError
 from .common import make_prep, routed, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, pullback_executor
@@ -76,7 +77,7 @@ def gradient_executor(
         return backend.prepare_gradient(f, x, contexts)
     value = f(x, *unwrap(contexts))
     if getattr(value, "shape", ()) != ():
-        raise ValueError(non_scalar_message(describe(signature(value))))
+        raise ShapeError(non_scalar_message(describe(signature(value))))
     if "reverse" in backend.modes:
         one = ones_scalar(x, array_namespace(x))
         return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)

@@ -8,7 +8,7 @@ from typing import Any
 from .._core.arrays import copy_into, is_scalar
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from ..errors import NotSupportedError
+from ..errors import ArgumentTypeError, NotSupportedError
 from .common import make_prep, routed, validate
 from .executors import AbstractJacobian
 from .primitives import jacobian_from_pullback, jacobian_from_pushforward, output, size
@@ -68,7 +68,7 @@ def prepare_jacobian(
     """
     validate("jacobian", f, backend, x, contexts, y=y)
     if is_scalar(x):
-        raise TypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")
+        raise ArgumentTypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")
     executor = jacobian_executor(backend, f, x, contexts, y)
     return make_prep("jacobian", executor, f, backend, x, contexts, y=y, strict=strict)
 

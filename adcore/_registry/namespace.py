@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentTypeError
 from .plugins import first_answer
 
 __all__ = ["array_namespace"]
@@ -55,7 +56,7 @@ def array_namespace(*arrays: Any) -> Any:
         try:
             return array_api_compat.array_namespace(a)
         except TypeError:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"adcore.array_namespace: no array namespace is known for a value of type "
                 f"{type(a).__module__}.{type(a).__qualname__}. Pass numpy arrays or arrays of an "
                 "installed backend's engine, or install the plugin whose engine traces it."

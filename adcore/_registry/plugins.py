@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AdcoreError, BackendNotInstalledError
+from ..errors import AdcoreError, ArgumentTypeError, BackendNotInstalledError
 from .loading import ENV, KNOWN, BackendInfo, Registry, loaded, normalize
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def backend(name: str, /, **options: Any) -> AbstractBackend:
     True
     """
     if not isinstance(name, str):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"adcore.backend expects a backend name such as 'finitediff', got {name!r}."
         )
     reg = loaded()

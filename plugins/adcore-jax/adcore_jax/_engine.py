@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from adcore import Cache
+from adcore.errors import ArgumentTypeError
 from adcore.extend import with_scratch
 
 from ._scratch import make
@@ -59,7 +60,7 @@ def check_x(x: Any) -> None:
     what = type(x).__name__
     if isinstance(x, (dict, list, tuple)):
         what = f"a {what} (a pytree)"
-    raise TypeError(
+    raise ArgumentTypeError(
         f"AutoJAX differentiates with respect to one array x, got {what}. Flatten a pytree "
         "of parameters first: `flat, unravel = jax.flatten_util.ravel_pytree(params)`, then "
         "differentiate `lambda flat, *c: f(unravel(flat), *c)` at `flat`; pass the other "

@@ -15,6 +15,7 @@ from ..errors import ArgumentTypeError, ShapeError
 
 __all__ = [
     "basis",
+    "check_fits",
     "copy_into",
     "describe",
     "family",
@@ -125,8 +126,9 @@ def _device(x: Any, xp: Any) -> Any:
     return device(x)
 
 
-def _copy_dense(out: Any, value: Any, what: str) -> Any:
-    value = to_dense(value)
+def check_fits(out: Any, value: Any, what: str = "out") -> None:
+    """Raise a ``ShapeError`` that says what differs unless the buffer ``out`` has the shape
+    and dtype of the result ``value`` (dense or sparse); write nothing."""
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
         raise ShapeError(
@@ -139,6 +141,11 @@ def _copy_dense(out: Any, value: Any, what: str) -> Any:
             f"`{what}` has dtype {out.dtype} but the result has dtype {dtype}; "
             f"allocate `{what}` with dtype {dtype}."
         )
+
+
+def _copy_dense(out: Any, value: Any, what: str) -> Any:
+    value = to_dense(value)
+    check_fits(out, value, what)
     try:
         out[...] = value
     except TypeError as e:

@@ -157,7 +157,19 @@ def functions_of(f: Callable[..., Any]) -> tuple[Callable[[], Any], dict[Any, An
 def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., Any]:
     """``call(x, c)``: ``f(x, *c)``, each Cache value wrapped as a writable Scratch."""
     call = with_scratch(lambda x, *c: ref()(x, *c), scratch, make)
-    return lambda x, c: call(x, *c)
+
+    def checked(x: Any, c: tuple[Any, ...]) -> Any:
+        out = call(x, *c)  # checked when JAX traces, once per jitted signature
+        if not isinstance(out, (jax.Array, np.ndarray, np.generic, float, int, complex)):
+            what = "None" if out is None else f"a {type(out).__qualname__}"
+            raise ArgumentTypeError(
+                f"f(x) returned {what}; AutoJAX differentiates functions that return one "
+                "array (or a number). Return the array itself: jnp.stack(values) for a list "
+                "of values, and make sure f ends with a `return`."
+            )
+        return out
+
+    return checked
 
 
 class Setup:

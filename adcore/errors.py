@@ -6,17 +6,17 @@ user would expect (``ImportError`` for a missing plugin, ``ValueError`` for a
 mismatched preparation or a buffer of the wrong shape, ``TypeError`` for an
 argument of the wrong type).
 
-.. code-block:: text
-
-    AdcoreError
-    ├── ArgumentError (ValueError)         an argument's value cannot be used
-    │   ├── ShapeError                     shapes (or dtypes) that do not fit
-    │   └── PrepMismatchError              a call that does not fit its preparation
-    ├── ArgumentTypeError (TypeError)      an argument, or what f returns, of the wrong type
-    ├── BackendNotInstalledError (ImportError)
-    ├── MissingDependencyError (ImportError)   an extra's package (scipy, pandas) is missing
-    ├── NotSupportedError (NotImplementedError)
-    └── PluginError                        a plugin failed while adcore asked it something
+```text
+AdcoreError
+├── ArgumentError (ValueError)         an argument's value cannot be used
+│   ├── ShapeError                     shapes (or dtypes) that do not fit
+│   └── PrepMismatchError              a call that does not fit its preparation
+├── ArgumentTypeError (TypeError)      an argument, or what f returns, of the wrong type
+├── BackendNotInstalledError (ImportError)
+├── MissingDependencyError (ImportError)   an extra's package (scipy, pandas) is missing
+├── NotSupportedError (NotImplementedError)
+└── PluginError                        a plugin failed while adcore asked it something
+```
 """
 
 from __future__ import annotations

@@ -184,6 +184,10 @@ def adcore_register_backends(register):
     register(AutoShoutTwin)
 """
 
+QUIET_EXIT = """
+raise SystemExit
+"""
+
 TYPO = """
 from adcore.extend import hookimpl
 
@@ -202,6 +206,7 @@ PLUGINS = {
     "adcore-twin": ("0.1", "adcore_twin", TWIN, "twin"),
     "adcore-typo": ("0.1", "adcore_typo", TYPO, "typo"),
     "adcore-exits": ("0.2", "adcore_exits", EXITS, "exits"),
+    "adcore-quiet": ("0.1", "adcore_quiet", QUIET_EXIT, "quiet"),
     "adcore-shout": ("0.1", "adcore_shout", SHOUT, "shout"),
 }
 CORE_VERSION = "0.1.0+test"
@@ -319,9 +324,10 @@ def test_available_backends_lists_plugins_and_their_errors(paths: dict[str, Path
         ("adcore-bad", "sideways"), ("adcore-bad", "AutoNameless"), ("adcore-bad", "weird"),
         ("adcore-bad", "stringy"),
         ("adcore-twin", "good"), ("adcore-twin", "finitediff"), ("adcore-typo", "typo"),
-        ("adcore-exits", "exits"), ("adcore-shout", "shout"),
+        ("adcore-exits", "exits"), ("adcore-shout", "shout"), ("adcore-quiet", "quiet"),
     }
     assert errors["adcore-exits", "exits"] == "SystemExit: 3"
+    assert errors["adcore-quiet", "quiet"] == "SystemExit (no message)"
     assert "already taken by AutoShout from adcore-shout" in errors["adcore-shout", "shout"]
     assert errors["adcore-broken", "broken"] == (
         "ImportError: adcore-broken needs the engine 'no_such_engine'"
@@ -450,8 +456,8 @@ def test_load_plugins_empty_loads_only_the_core(paths: dict[str, Path]) -> None:
     )
     assert nope[2].startswith(
         "No backend named 'nope'. Installed: finitediff. ADCORE_LOAD_PLUGINS='' leaves out "
-        "adcore-bad, adcore-broken, adcore-exits, adcore-explodes, adcore-good, adcore-shout, "
-        "adcore-twin, adcore-typo. "
+        "adcore-bad, adcore-broken, adcore-exits, adcore-explodes, adcore-good, adcore-quiet, "
+        "adcore-shout, adcore-twin, adcore-typo. "
     )
 
 

@@ -150,7 +150,8 @@ def _load_one(reg: Registry, cand: Candidate) -> None:
         if isinstance(exc, KeyboardInterrupt):
             raise exc
         reg.rows.append(BackendInfo(cand.name, None, cand.distribution, cand.version, {},
-                                    f"{type(exc).__name__}: {exc}", exc))
+                                    f"{type(exc).__name__}: {exc}" if str(exc) else
+                                    f"{type(exc).__name__} (no message)", exc))
 
     try:
         plugin = cand.load()

@@ -195,10 +195,11 @@ def test_inplace_f_that_returns_instead_of_writing_y(operator):
         getattr(ad, operator)(returns, FD, x, *args, y=np.zeros(() if operator == "derivative" else 3))
 
 
-def test_inplace_f_may_return_y():
+@pytest.mark.parametrize("view", [lambda y: y, lambda y: y[...], lambda y: y.reshape(1, 2)])
+def test_inplace_f_may_return_y(view):
     def writes_and_returns(y, x):
         y[...] = x ** 2
-        return y
+        return view(y)
 
     J = ad.jacobian(writes_and_returns, FD, np.ones(2), y=np.zeros(2))
     assert np.allclose(J, 2 * np.eye(2), atol=1e-6)

@@ -140,7 +140,7 @@ def inplace(f: Callable[..., Any], y: Any) -> Callable[..., Any]:
 
     def checked(y: Any, *args: Any) -> Any:
         result = f(y, *args)
-        if result is not None and result is not y:
+        if result is not None and result is not y and not _view_of(result, y):
             raise ArgumentTypeError(
                 f"the in-place function {getattr(f, '__name__', f)!r} returned a "
                 f"{type(result).__qualname__} instead of writing f(x) into y: an in-place "
@@ -150,6 +150,12 @@ def inplace(f: Callable[..., Any], y: Any) -> Callable[..., Any]:
         return result
 
     return checked
+
+
+def _view_of(result: Any, y: Any) -> bool:
+    """Whether a numpy ``result`` is ``y`` seen through a view (``return y[...]``)."""
+    return isinstance(result, np.ndarray) and isinstance(y, np.ndarray) and (
+        np.may_share_memory(result, y))
 
 
 def _inplace_backends() -> str:

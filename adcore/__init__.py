@@ -45,9 +45,14 @@ from ._operators.second_derivative import (
 )
 from ._registry.namespace import array_namespace as array_namespace
 from .errors import AdcoreError as AdcoreError
+from .errors import ArgumentError as ArgumentError
+from .errors import ArgumentTypeError as ArgumentTypeError
 from .errors import BackendNotInstalledError as BackendNotInstalledError
+from .errors import MissingDependencyError as MissingDependencyError
 from .errors import NotSupportedError as NotSupportedError
+from .errors import PluginError as PluginError
 from .errors import PrepMismatchError as PrepMismatchError
+from .errors import ShapeError as ShapeError
 
 if TYPE_CHECKING:
     from ._backends.finitediff import AutoFiniteDiff as AutoFiniteDiff
@@ -82,6 +87,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AdcoreError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "AutoFiniteDiff",
     "AutoSparse",
     "BackendNotInstalledError",
@@ -91,11 +98,14 @@ __all__ = [
     "GreedyColoringAlgorithm",
     "KnownHessianSparsity",
     "KnownJacobianSparsity",
+    "MissingDependencyError",
     "MixedMode",
     "NotSupportedError",
+    "PluginError",
     "Prep",
     "PrepMismatchError",
     "SecondOrder",
+    "ShapeError",
     "TracerSparsityDetector",
     "array_namespace",
     "available_backends",

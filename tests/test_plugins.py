@@ -38,6 +38,13 @@ class Boxed:
     "A value that only this plugin's engine traces."
 
 
+class Standard:
+    "A value of the array API standard, whose namespace no plugin needs to name."
+
+    def __array_namespace__(self, api_version=None):
+        return SimpleNamespace(name="standard-namespace")
+
+
 class _Pushforward(AbstractPushforward):
     def __init__(self, f):
         self.f = f
@@ -151,6 +158,36 @@ def adcore_register_backends(register):
     register(AutoFiniteDiffTwin)
 """
 
+EXITS = """
+import sys
+
+sys.exit(3)
+"""
+
+SHOUT = """
+from adcore.extend import AbstractBackend, hookimpl
+
+
+class AutoShout(AbstractBackend):
+    name = "Shout"
+    modes = frozenset({"forward"})
+
+
+class AutoShoutTwin(AbstractBackend):
+    name = "shout"
+    modes = frozenset({"forward"})
+
+
+@hookimpl
+def adcore_register_backends(register):
+    register(AutoShout)
+    register(AutoShoutTwin)
+"""
+
+QUIET_EXIT = """
+raise SystemExit
+"""
+
 TYPO = """
 from adcore.extend import hookimpl
 
@@ -168,6 +205,9 @@ PLUGINS = {
     "adcore-explodes": ("0.1", "adcore_explodes", EXPLODES, "explodes"),
     "adcore-twin": ("0.1", "adcore_twin", TWIN, "twin"),
     "adcore-typo": ("0.1", "adcore_typo", TYPO, "typo"),
+    "adcore-exits": ("0.2", "adcore_exits", EXITS, "exits"),
+    "adcore-quiet": ("0.1", "adcore_quiet", QUIET_EXIT, "quiet"),
+    "adcore-shout": ("0.1", "adcore_shout", SHOUT, "shout"),
 }
 CORE_VERSION = "0.1.0+test"
 
@@ -268,7 +308,7 @@ def test_import_adcore_loads_no_plugin_machinery(paths: dict[str, Path]) -> None
 def test_available_backends_lists_plugins_and_their_errors(paths: dict[str, Path]) -> None:
     rows = run_json(paths, ROWS + "print(json.dumps(rows))")
     ok = [r for r in rows if r["error"] is None]
-    assert [r["name"] for r in ok] == ["finitediff", "fine", "good"]
+    assert [r["name"] for r in ok] == ["finitediff", "fine", "good", "Shout"]
     assert ok[0]["distribution"] == "adcore" and ok[0]["version"] == CORE_VERSION
     assert ok[0]["cls"] == "AutoFiniteDiff"
     assert ok[1]["capabilities"]["native"] == ["gradient"] and ok[1]["capabilities"]["inplace"]
@@ -284,7 +324,11 @@ def test_available_backends_lists_plugins_and_their_errors(paths: dict[str, Path
         ("adcore-bad", "sideways"), ("adcore-bad", "AutoNameless"), ("adcore-bad", "weird"),
         ("adcore-bad", "stringy"),
         ("adcore-twin", "good"), ("adcore-twin", "finitediff"), ("adcore-typo", "typo"),
+        ("adcore-exits", "exits"), ("adcore-shout", "shout"), ("adcore-quiet", "quiet"),
     }
+    assert errors["adcore-exits", "exits"] == "SystemExit: 3"
+    assert errors["adcore-quiet", "quiet"] == "SystemExit (no message)"
+    assert "already taken by AutoShout from adcore-shout" in errors["adcore-shout", "shout"]
     assert errors["adcore-broken", "broken"] == (
         "ImportError: adcore-broken needs the engine 'no_such_engine'"
     )
@@ -330,6 +374,43 @@ def test_array_namespace_asks_the_plugins(paths: dict[str, Path]) -> None:
     # adcore-bad's hook raises first, yet adcore-good's answer comes through.
     assert result[0] == "good-namespace"
     assert result[1].startswith("The plugin adcore-bad raised RuntimeError: adcore-bad cannot tell")
+    assert "adcore.array_namespace: no array namespace is known" in result[1]
+
+
+def test_a_raising_namespace_hook_breaks_no_value_that_does_not_need_it(paths: dict[str, Path]) -> None:
+    """adcore-bad's hook raises for every value; a value that names its own namespace (or
+    that adcore-good answers for) still gets it, and the error of a value nobody knows is
+    an adcore.PluginError naming adcore-bad."""
+    result = run_json(paths, """
+        import json
+        import adcore as ad
+        from adcore_good import Boxed, Standard
+        try:
+            ad.array_namespace(object())
+        except ad.PluginError as exc:
+            error = [type(exc.__cause__).__name__, isinstance(exc, ad.AdcoreError)]
+        print(json.dumps([ad.array_namespace(Standard()).name, ad.array_namespace(Boxed()).name,
+                          error]))
+    """)
+    assert result == ["standard-namespace", "good-namespace", ["RuntimeError", True]]
+
+
+def test_a_plugin_that_exits_on_import_is_isolated_and_named(paths: dict[str, Path]) -> None:
+    attempts = """lambda: ad.backend("exits"), lambda: ad.backend("good")"""
+    exits, good = run_json(paths, MISSING.format(attempts=attempts))
+    assert exits[:2] == ["BackendNotInstalledError", True] and exits[3] == "SystemExit"
+    assert exits[2].startswith("No backend named 'exits': its plugin adcore-exits 0.2 is installed "
+                               "but failed: SystemExit: 3.")
+    assert good is None
+
+
+def test_plugin_backend_names_are_looked_up_case_insensitively(paths: dict[str, Path]) -> None:
+    names = run_json(paths, """
+        import json
+        import adcore as ad
+        print(json.dumps([type(ad.backend(n)).__name__ for n in ("Shout", "shout", " SHOUT ")]))
+    """, plugins="adcore-shout")
+    assert names == ["AutoShout"] * 3
 
 
 def test_plugins_load_once_across_threads(paths: dict[str, Path]) -> None:
@@ -375,7 +456,8 @@ def test_load_plugins_empty_loads_only_the_core(paths: dict[str, Path]) -> None:
     )
     assert nope[2].startswith(
         "No backend named 'nope'. Installed: finitediff. ADCORE_LOAD_PLUGINS='' leaves out "
-        "adcore-bad, adcore-broken, adcore-explodes, adcore-good, adcore-twin, adcore-typo. "
+        "adcore-bad, adcore-broken, adcore-exits, adcore-explodes, adcore-good, adcore-quiet, "
+        "adcore-shout, adcore-twin, adcore-typo. "
     )
 
 
@@ -405,7 +487,7 @@ def test_missing_backend_names_the_distribution_to_install(paths: dict[str, Path
         lambda: ad.NoSuchThing,
     """
     jax, auto_jax, auto_torch, nope, attr = run_json(paths, MISSING.format(attempts=attempts))
-    installed = "Installed: finitediff, fine, good."
+    installed = "Installed: finitediff, fine, good, Shout."
     assert jax == ["BackendNotInstalledError", True,
                    f"No backend named 'jax'. {installed} Install it with `pip install adcore-jax`.",
                    None]

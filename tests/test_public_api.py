@@ -24,8 +24,10 @@ OPERATORS = {
 
 def test_adcore_namespace():
     assert sorted(adcore.__all__) == sorted([
-        "AdcoreError", "AutoFiniteDiff", "BackendNotInstalledError", "Cache", "Constant",
-        "NotSupportedError", "Prep", "PrepMismatchError", "SecondOrder", "array_namespace",
+        "AdcoreError", "ArgumentError", "ArgumentTypeError", "AutoFiniteDiff",
+        "BackendNotInstalledError", "Cache", "Constant", "MissingDependencyError",
+        "NotSupportedError", "PluginError", "Prep", "PrepMismatchError", "SecondOrder", "ShapeError",
+        "array_namespace",
         "AutoSparse", "MixedMode", "TracerSparsityDetector", "DenseSparsityDetector",
         "KnownJacobianSparsity", "KnownHessianSparsity", "GreedyColoringAlgorithm",
         "available_backends", "backend", "check_available", "check_inplace",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._core.backend import AbstractBackend
+from ..errors import NotSupportedError
 from .wrapper import AbstractWrapper
 
 __all__ = ["SecondOrder"]
@@ -36,6 +37,31 @@ class SecondOrder(AbstractWrapper):
         "outer": "outer", "inner": "inner", **dict.fromkeys(_FIRST_ORDER, "inner"),
     }
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        traced = engines(self.outer) - {_CORE}
+        if traced and not engines(self.inner) <= traced:
+            raise NotSupportedError(
+                f"SecondOrder({self.outer!r}, {self.inner!r}): the outer backend "
+                f"({', '.join(sorted(traced))}) differentiates by tracing the inner one with its "
+                f"engine's values, which the inner backend ({', '.join(sorted(engines(self.inner)))}) "
+                "cannot take: these two engines do not nest. Use one engine at both levels, or "
+                f"finite differences outside: SecondOrder(AutoFiniteDiff(), {self.inner!r})."
+            )
+
     def derived(self) -> dict[str, Any]:
         # In-place functions reach first-order operators only: the inner backend's.
         return {**super().derived(), "inplace": bool(self.inner.inplace)}
+
+
+#: The distribution of the core's own backends (finite differences, the wrappers), which
+#: evaluate a function at plain arrays and so nest over any engine.
+_CORE = "adcore"
+
+
+def engines(backend: AbstractBackend) -> frozenset[str]:
+    """The distributions of the engines behind ``backend`` (``{"adcore-jax"}``), through
+    the backends it wraps; a backend that declares none is the core's."""
+    if isinstance(backend, AbstractWrapper):
+        return frozenset().union(*map(engines, backend.wrapped()))
+    return frozenset({backend.distribution})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core.backend import AbstractBackend
+from ..errors import ArgumentTypeError
 
 __all__ = ["AbstractWrapper"]
 
@@ -28,7 +29,7 @@ class AbstractWrapper(AbstractBackend):
     def __post_init__(self) -> None:
         for role in self.roles():
             if not isinstance(getattr(self, role), AbstractBackend):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{type(self).__name__}: `{role}` must be an adcore backend, got "
                     f"{getattr(self, role)!r}"
                 )

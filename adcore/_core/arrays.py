@@ -11,8 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentTypeError, ShapeError
+
 __all__ = [
     "basis",
+    "check_fits",
     "copy_into",
     "describe",
     "family",
@@ -123,24 +126,30 @@ def _device(x: Any, xp: Any) -> Any:
     return device(x)
 
 
-def _copy_dense(out: Any, value: Any, what: str) -> Any:
-    value = to_dense(value)
+def check_fits(out: Any, value: Any, what: str = "out") -> None:
+    """Raise a ``ShapeError`` that says what differs unless the buffer ``out`` has the shape
+    and dtype of the result ``value`` (dense or sparse); write nothing."""
     shape, oshape = getattr(value, "shape", ()), getattr(out, "shape", None)
     if oshape is None or tuple(oshape) != tuple(shape):
-        raise ValueError(
+        raise ShapeError(
             f"`{what}` must be an array of shape {tuple(shape)} to receive this result; "
             f"got {_what(out)}. Allocate it like the result, e.g. `np.empty({tuple(shape)})`."
         )
     dtype = getattr(value, "dtype", None)
     if dtype is not None and out.dtype != dtype:
-        raise ValueError(
+        raise ShapeError(
             f"`{what}` has dtype {out.dtype} but the result has dtype {dtype}; "
             f"allocate `{what}` with dtype {dtype}."
         )
+
+
+def _copy_dense(out: Any, value: Any, what: str) -> Any:
+    value = to_dense(value)
+    check_fits(out, value, what)
     try:
         out[...] = value
     except TypeError as e:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`{what}` is a {type(out).__module__}.{type(out).__qualname__}, an immutable "
             "array that cannot be filled in place; call the operator without `out=` and use "
             "its return value."

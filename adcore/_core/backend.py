@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import NotSupportedError
+from ..errors import ArgumentError, ArgumentTypeError, NotSupportedError
 from .contexts import Context
 from .prep import Prep
 
@@ -85,12 +85,14 @@ class AbstractBackend:
         for field in _options(self):
             value = getattr(self, field.name)
             if field.name == "mode" and value not in (None, "forward", "reverse"):
-                raise ValueError(
+                raise ArgumentError(
                     f"{name}(mode={value!r}): mode must be None (chosen per operator), "
                     "'forward' or 'reverse'."
                 )
             if isinstance(field.default, bool) and not isinstance(value, bool):
-                raise TypeError(f"{name}({field.name}={value!r}): {field.name} must be True or False.")
+                raise ArgumentTypeError(
+                    f"{name}({field.name}={value!r}): {field.name} must be True or False."
+                )
 
     def __repr__(self) -> str:
         args = [f"{f.name}={getattr(self, f.name)!r}" for f in _options(self)

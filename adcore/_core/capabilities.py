@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import ArgumentTypeError
 from .backend import AbstractBackend
 
 __all__ = ["check_available", "check_inplace"]
@@ -15,7 +16,7 @@ def check_available(backend: AbstractBackend) -> bool:
     True
     """
     if not isinstance(backend, AbstractBackend):
-        raise TypeError(f"check_available expects a backend, got {backend!r}")
+        raise ArgumentTypeError(f"check_available expects a backend, got {backend!r}")
     return backend.available()
 
 
@@ -27,5 +28,5 @@ def check_inplace(backend: AbstractBackend) -> bool:
     True
     """
     if not isinstance(backend, AbstractBackend):
-        raise TypeError(f"check_inplace expects a backend, got {backend!r}")
+        raise ArgumentTypeError(f"check_inplace expects a backend, got {backend!r}")
     return bool(backend.inplace)

@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into, describe, family, is_scalar, signature
+import numpy as np
+
+from .._core.arrays import check_fits, copy_into, describe, family, is_scalar, signature
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
 from .._registry.plugins import available_backends
-from ..errors import NotSupportedError
+from ..errors import ArgumentError, ArgumentTypeError, NotSupportedError, ShapeError
 
-__all__ = ["INPLACE_OPERATORS", "copy_tangents", "make_prep", "routed", "validate"]
+__all__ = [
+    "INPLACE_OPERATORS",
+    "check_out",
+    "count",
+    "fill",
+    "inplace",
+    "make_prep",
+    "routed",
+    "strict",
+    "validate",
+]
 
 #: Operators that accept in-place functions ``f(y, x, *contexts)``.
 INPLACE_OPERATORS = ("derivative", "jacobian", "pushforward", "pullback")
@@ -31,12 +43,13 @@ def validate(
 ) -> None:
     """Raise a clear error for arguments no backend could differentiate."""
     if not callable(f):
-        raise TypeError(f"{operator}: `f` must be callable, got {f!r}")
+        raise ArgumentTypeError(f"{operator}: `f` must be callable, got {f!r}")
     if not isinstance(backend, AbstractBackend):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: `backend` must be an adcore backend such as adcore.AutoFiniteDiff(), "
             f"got {backend!r}. Note the argument order: {operator}(f, backend, x, ...)."
         )
+    _validate_x(operator, x)
     fam = family(x)
     if fam not in backend.array_families:
         raise NotSupportedError(
@@ -45,7 +58,7 @@ def validate(
         )
     for i, c in enumerate(contexts):
         if not isinstance(c, Context):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{operator}: extra argument {i} after x is {type(c).__name__}, not a context; "
                 "wrap inactive arguments as adcore.Constant(value) or adcore.Cache(value)."
             )
@@ -65,8 +78,84 @@ def validate(
                 f"adcore.check_inplace(backend) is True (installed: {_inplace_backends()}); "
                 f"in-place functions work with {', '.join(INPLACE_OPERATORS)}."
             )
+        _validate_y(operator, y)
     if tangents is not None:
         _validate_tangents(operator, x, tangents, tangents_like_x)
+
+
+def _integral(dtype: Any) -> bool:
+    """Whether an array dtype of any family (``int64``, ``torch.int32``, ``bool``) holds
+    integers or booleans, which no derivative lives in."""
+    name = str(getattr(dtype, "name", dtype)).rpartition(".")[2]
+    return name.startswith(("int", "uint", "bool"))
+
+
+def _numpy_subclass(value: Any) -> bool:
+    return isinstance(value, np.ndarray) and type(value) is not np.ndarray
+
+
+def _validate_x(operator: str, x: Any) -> None:
+    if _numpy_subclass(x):
+        raise ArgumentTypeError(
+            f"{operator}: x is a {type(x).__module__}.{type(x).__qualname__}, a subclass of "
+            "numpy.ndarray whose arithmetic is not an array's (np.matrix multiplies as "
+            "matrices, a masked array skips entries), so each engine would differentiate "
+            "another function; pass np.asarray(x) (or x.filled() for a masked array)."
+        )
+    if isinstance(x, (bool, int)) or _integral(getattr(x, "dtype", None)):
+        what = f"the Python {type(x).__name__} {x!r}" if isinstance(x, int) else (
+            f"of dtype {x.dtype}")
+        raise ArgumentTypeError(
+            f"{operator}: x is {what}; derivatives need floating-point x (or complex): pass "
+            "a float, e.g. float(x) or x.astype(float)."
+        )
+
+
+def _validate_y(operator: str, y: Any) -> None:
+    """A buffer that can hold f(x): an array (not a numpy subclass), writable, floating."""
+    if getattr(y, "shape", None) is None or _numpy_subclass(y):
+        raise ArgumentTypeError(
+            f"{operator}: `y` must be an array that the in-place f(y, x) fills, got "
+            f"{type(y).__module__}.{type(y).__qualname__}."
+        )
+    if _integral(y.dtype):
+        raise ArgumentError(
+            f"{operator}: `y` has dtype {y.dtype} and cannot hold f(x): its derivatives would "
+            "be rounded away. Allocate y with a floating dtype, e.g. np.empty(m)."
+        )
+    if isinstance(y, np.ndarray) and not y.flags.writeable:
+        raise ArgumentError(
+            f"{operator}: `y` is read-only, so the in-place f(y, x) cannot write f(x) into "
+            "it. Pass a writable buffer, e.g. np.empty_like(y)."
+        )
+
+
+def inplace(f: Callable[..., Any], y: Any) -> Callable[..., Any]:
+    """``f`` as the backend calls it: for an in-place ``f`` (``y`` given), checked on every
+    call to return None or ``y``, as the contract says, so that an ``f`` that returns its
+    result instead of writing ``y`` raises rather than leaving the backend an unchanged
+    ``y`` (a zero Jacobian)."""
+    if y is None:
+        return f
+
+    def checked(y: Any, *args: Any) -> Any:
+        result = f(y, *args)
+        if result is not None and result is not y and not _view_of(result, y):
+            raise ArgumentTypeError(
+                f"the in-place function {getattr(f, '__name__', f)!r} returned a "
+                f"{type(result).__qualname__} instead of writing f(x) into y: an in-place "
+                "f(y, x) writes its whole output into y and returns None (or y). Write "
+                "y[...] = ..., or drop y= to pass f as an out-of-place f(x)."
+            )
+        return result
+
+    return checked
+
+
+def _view_of(result: Any, y: Any) -> bool:
+    """Whether a numpy ``result`` is ``y`` seen through a view (``return y[...]``)."""
+    return isinstance(result, np.ndarray) and isinstance(y, np.ndarray) and (
+        np.may_share_memory(result, y))
 
 
 def _inplace_backends() -> str:
@@ -77,7 +166,7 @@ def _inplace_backends() -> str:
 def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> None:
     name = "tx" if like_x else "ty"
     if not isinstance(tangents, tuple) or not tangents:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: `{name}` must be a non-empty tuple of tangents, got "
             f"{type(tangents).__name__}; wrap a single tangent as (v,)."
         )
@@ -88,7 +177,7 @@ def _validate_tangents(operator: str, x: Any, tangents: Any, like_x: bool) -> No
         if is_scalar(x) and is_scalar(t):
             continue
         if signature(t) != xsig:
-            raise ValueError(
+            raise ShapeError(
                 f"{operator}: tangent {i} must be like x ({describe(xsig)}), "
                 f"got {describe(signature(t))}."
             )
@@ -123,12 +212,64 @@ def routed(backend: Any, operator: str) -> Any:
     return backend
 
 
-def copy_tangents(out: Any, results: tuple[Any, ...], what: str = "out") -> tuple[Any, ...]:
-    """Fill the tuple of buffers ``out`` with ``results``; return ``out``."""
-    if not isinstance(out, tuple) or len(out) != len(results):
-        raise TypeError(
-            f"`{what}` must be a tuple of {len(results)} buffers, one per tangent; got {out!r:.80}"
+def strict(prep: Any, operator: str) -> bool:
+    """Whether ``prep=`` is to be checked against the call; raise unless it is a prep."""
+    if not isinstance(prep, Prep):
+        raise ArgumentTypeError(
+            f"{operator}: `prep` must be what adcore.prepare_{operator}(...) returned, or None "
+            f"to prepare on this call; got {prep!r:.80}."
         )
-    for i, (o, r) in enumerate(zip(out, results)):
-        copy_into(o, r, f"{what}[{i}]")
+    return prep.strict
+
+
+#: The structure of ``out=``: ``ARRAY``, ``n`` (a tuple of ``n`` arrays, one per tangent)
+#: or a tuple of structures (``(ARRAY, ARRAY)`` for ``out=(grad, H)``).
+ARRAY = "array"
+
+
+def count(tangents: Any) -> int | None:
+    """The number of tangents, as the structure of ``out=``; None where ``tangents`` is no
+    tuple (``validate`` says so)."""
+    return len(tangents) if isinstance(tangents, tuple) else None
+
+
+def check_out(operator: str, out: Any, layout: Any = ARRAY, what: str = "out") -> None:
+    """Raise unless ``out`` has the structure ``layout``, before anything is computed."""
+    if (out is None and what == "out") or layout is None:
+        return
+    if layout == ARRAY:
+        if isinstance(out, (tuple, list)) or getattr(out, "shape", None) is None:
+            raise ArgumentTypeError(
+                f"{operator}: `{what}` must be one array to fill with the result; got "
+                f"{out!r:.80}."
+            )
+        return
+    count = layout if isinstance(layout, int) else len(layout)
+    if not isinstance(out, tuple) or len(out) != count:
+        kind = ", one per tangent" if isinstance(layout, int) else ""
+        raise ArgumentTypeError(
+            f"{operator}: `{what}` must be a tuple of {count} buffers{kind}; got {out!r:.80}"
+        )
+    inner = [ARRAY] * count if isinstance(layout, int) else layout
+    for i, (o, sub) in enumerate(zip(out, inner)):
+        check_out(operator, o, sub, f"{what}[{i}]")
+
+
+def fill(out: Any, results: Any, layout: Any = ARRAY, what: str = "out") -> Any:
+    """Fill the buffers ``out`` (of structure ``layout``) with ``results``; return ``out``.
+    Every buffer is checked before the first is written."""
+    pairs = list(_buffers(out, results, layout, what))
+    for o, r, name in pairs:
+        check_fits(o, r, name)
+    for o, r, name in pairs:
+        copy_into(o, r, name)
     return out
+
+
+def _buffers(out: Any, results: Any, layout: Any, what: str) -> Any:
+    if layout == ARRAY:
+        yield out, results, what
+        return
+    inner = [ARRAY] * len(results) if isinstance(layout, int) else layout
+    for i, (o, r, sub) in enumerate(zip(out, results, inner)):
+        yield from _buffers(o, r, sub, f"{what}[{i}]")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into, describe, is_scalar, ones_scalar, signature
+from .._core.arrays import describe, is_scalar, ones_scalar, signature
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import make_prep, routed, validate
+from ..errors import ArgumentTypeError
+from .common import check_out, fill, inplace, make_prep, routed, strict, validate
 from .executors import AbstractDerivative, AbstractPushforward
 from .primitives import pushforward_executor
 
@@ -30,12 +31,13 @@ def derivative(
     >>> round(ad.derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 6)
     12.0
     """
+    check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "derivative"):
         prep.check("derivative", f, backend, x, contexts, None, y)
     der = prep.executor.derivative(x, contexts and unwrap(contexts), y)
-    return der if out is None else copy_into(out, der)
+    return der if out is None else fill(out, der)
 
 
 def value_and_derivative(
@@ -43,12 +45,13 @@ def value_and_derivative(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_derivative(f, backend, x, *contexts, prep=None, out=None, y=None) -> (f(x), der)"""
+    check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "derivative"):
         prep.check("derivative", f, backend, x, contexts, None, y)
     value, der = prep.executor.value_and_derivative(x, contexts and unwrap(contexts), y)
-    return value, (der if out is None else copy_into(out, der))
+    return value, (der if out is None else fill(out, der))
 
 
 def prepare_derivative(
@@ -60,13 +63,13 @@ def prepare_derivative(
     """
     validate("derivative", f, backend, x, contexts, y=y)
     require_scalar("derivative", x)
-    executor = derivative_executor(backend, f, x, contexts, y)
+    executor = derivative_executor(backend, inplace(f, y), x, contexts, y)
     return make_prep("derivative", executor, f, backend, x, contexts, y=y, strict=strict)
 
 
 def require_scalar(operator: str, x: Any) -> None:
     if not (is_scalar(x) or getattr(x, "shape", None) == ()):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator} needs a scalar x (a Python float or a 0-d array), got "
             f"{describe(signature(x))}; for an array x use adcore.jacobian or adcore.gradient."
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into, describe, ones_scalar, signature
+from .._core.arrays import describe, ones_scalar, signature
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import make_prep, routed, validate
+from ..errors import ShapeError
+from .common import check_out, fill, make_prep, routed, strict, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, pullback_executor
 
@@ -30,12 +31,13 @@ def gradient(
     >>> ad.gradient(lambda x: (x ** 2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
     array([2., 4.])
     """
+    check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "gradient"):
         prep.check("gradient", f, backend, x, contexts, None, y)
     grad = prep.executor.gradient(x, contexts and unwrap(contexts))
-    return grad if out is None else copy_into(out, grad)
+    return grad if out is None else fill(out, grad)
 
 
 def value_and_gradient(
@@ -43,12 +45,13 @@ def value_and_gradient(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_gradient(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad)"""
+    check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "gradient"):
         prep.check("gradient", f, backend, x, contexts, None, y)
     value, grad = prep.executor.value_and_gradient(x, contexts and unwrap(contexts))
-    return value, (grad if out is None else copy_into(out, grad))
+    return value, (grad if out is None else fill(out, grad))
 
 
 def prepare_gradient(
@@ -76,7 +79,7 @@ def gradient_executor(
         return backend.prepare_gradient(f, x, contexts)
     value = f(x, *unwrap(contexts))
     if getattr(value, "shape", ()) != ():
-        raise ValueError(non_scalar_message(describe(signature(value))))
+        raise ShapeError(non_scalar_message(describe(signature(value))))
     if "reverse" in backend.modes:
         one = ones_scalar(x, array_namespace(x))
         return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import basis, copy_into
+from .._core.arrays import basis
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import make_prep, routed, validate
+from .common import ARRAY, check_out, fill, make_prep, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
 
@@ -31,12 +31,13 @@ def hessian(
     array([[0., 1.],
            [1., 0.]])
     """
+    check_out("hessian", out)
     if prep is None:
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "hessian"):
         prep.check("hessian", f, backend, x, contexts, None, y)
     H = prep.executor.hessian(x, contexts and unwrap(contexts))
-    return H if out is None else copy_into(out, H)
+    return H if out is None else fill(out, H)
 
 
 def value_gradient_and_hessian(
@@ -47,14 +48,15 @@ def value_gradient_and_hessian(
 
     ``out`` is a pair of buffers ``(grad, H)``.
     """
+    check_out("hessian", out, (ARRAY, ARRAY))
     if prep is None:
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "hessian"):
         prep.check("hessian", f, backend, x, contexts, None, y)
     value, grad, H = prep.executor.value_gradient_and_hessian(x, contexts and unwrap(contexts))
     if out is None:
         return value, grad, H
-    return value, copy_into(out[0], grad, "out[0]"), copy_into(out[1], H, "out[1]")
+    return (value, *fill(out, (grad, H), (ARRAY, ARRAY)))
 
 
 def prepare_hessian(

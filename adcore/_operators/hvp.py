@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into
 from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
 from .batching import stack, unstack
-from .common import copy_tangents, make_prep, routed, validate
+from .common import ARRAY, check_out, count, fill, make_prep, routed, strict, validate
 from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
 from .primitives import pullback_executor, pushforward_executor
@@ -34,12 +33,13 @@ def hvp(
     >>> tg[0].round(3)
     array([ 6., 12.])
     """
+    check_out("hvp", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "hvp"):
         prep.check("hvp", f, backend, x, contexts, tx, y)
     tg = prep.executor.hvp(x, tx, contexts and unwrap(contexts))
-    return tg if out is None else copy_tangents(out, tg)
+    return tg if out is None else fill(out, tg, len(tg))
 
 
 def gradient_and_hvp(
@@ -50,14 +50,15 @@ def gradient_and_hvp(
 
     ``out`` is a pair ``(grad_buffer, tuple_of_hvp_buffers)``.
     """
+    check_out("hvp", out, (ARRAY, count(tx)))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "hvp"):
         prep.check("hvp", f, backend, x, contexts, tx, y)
     grad, tg = prep.executor.gradient_and_hvp(x, tx, contexts and unwrap(contexts))
     if out is None:
         return grad, tg
-    return copy_into(out[0], grad, "out[0]"), copy_tangents(out[1], tg, "out[1]")
+    return fill(out, (grad, tg), (ARRAY, len(tg)))
 
 
 def prepare_hvp(

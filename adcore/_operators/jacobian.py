@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into, is_scalar
+from .._core.arrays import is_scalar
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from ..errors import NotSupportedError
-from .common import make_prep, routed, validate
+from ..errors import ArgumentTypeError, NotSupportedError
+from .common import check_out, fill, inplace, make_prep, routed, strict, validate
 from .executors import AbstractJacobian
 from .primitives import jacobian_from_pullback, jacobian_from_pushforward, output, size
 
@@ -32,12 +32,13 @@ def jacobian(
     array([[0., 2.],
            [2., 0.]])
     """
+    check_out("jacobian", out)
     if prep is None:
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "jacobian"):
         prep.check("jacobian", f, backend, x, contexts, None, y)
     J = prep.executor.jacobian(x, contexts and unwrap(contexts), y)
-    return J if out is None else copy_into(out, J)
+    return J if out is None else fill(out, J)
 
 
 def value_and_jacobian(
@@ -51,12 +52,13 @@ def value_and_jacobian(
     >>> value, J.round(6)
     (array([3.]), array([[3.]]))
     """
+    check_out("jacobian", out)
     if prep is None:
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "jacobian"):
         prep.check("jacobian", f, backend, x, contexts, None, y)
     value, J = prep.executor.value_and_jacobian(x, contexts and unwrap(contexts), y)
-    return value, (J if out is None else copy_into(out, J))
+    return value, (J if out is None else fill(out, J))
 
 
 def prepare_jacobian(
@@ -68,8 +70,8 @@ def prepare_jacobian(
     """
     validate("jacobian", f, backend, x, contexts, y=y)
     if is_scalar(x):
-        raise TypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")
-    executor = jacobian_executor(backend, f, x, contexts, y)
+        raise ArgumentTypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")
+    executor = jacobian_executor(backend, inplace(f, y), x, contexts, y)
     return make_prep("jacobian", executor, f, backend, x, contexts, y=y, strict=strict)
 
 

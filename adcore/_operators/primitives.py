@@ -16,7 +16,7 @@ import numpy as np
 from .._core.arrays import basis, describe, family, is_scalar, signature, writable_numpy
 from .._core.contexts import unwrap
 from .._registry.namespace import array_namespace
-from ..errors import NotSupportedError
+from ..errors import NotSupportedError, ShapeError
 from .common import routed
 from .executors import AbstractJacobian, AbstractPullback, AbstractPushforward, Tangents
 
@@ -121,7 +121,7 @@ class PullbackFromPushforward(AbstractPullback):
         for i, t in enumerate(ty):
             v = _flat(t, J, xp)
             if v.shape[0] != J.shape[0]:
-                raise ValueError(
+                raise ShapeError(
                     f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
                     f"got {describe(signature(t))}."
                 )
@@ -151,7 +151,7 @@ class PullbackFromComplexPushforward(AbstractPullback):
         for i, t in enumerate(ty):
             w = np.asarray(t).reshape(-1)
             if w.shape[0] != J.shape[1]:
-                raise ValueError(
+                raise ShapeError(
                     f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
                     f"got {describe(signature(t))}."
                 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import copy_tangents, make_prep, validate
+from .common import check_out, count, fill, inplace, make_prep, strict, validate
 from .executors import Tangents
 from .primitives import pullback_executor
 
@@ -36,12 +36,13 @@ def pullback(
     >>> tx[0].round(6)
     array([2., 4.])
     """
+    check_out("pullback", out, count(ty))
     if prep is None:
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "pullback"):
         prep.check("pullback", f, backend, x, contexts, ty, y)
     tx = prep.executor.pullback(x, ty, contexts and unwrap(contexts), y)
-    return tx if out is None else copy_tangents(out, tx)
+    return tx if out is None else fill(out, tx, len(tx))
 
 
 def value_and_pullback(
@@ -49,12 +50,13 @@ def value_and_pullback(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Tangents]:
     """value_and_pullback(f, backend, x, ty, *contexts, prep=None, out=None, y=None) -> (f(x), tx)"""
+    check_out("pullback", out, count(ty))
     if prep is None:
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "pullback"):
         prep.check("pullback", f, backend, x, contexts, ty, y)
     value, tx = prep.executor.value_and_pullback(x, ty, contexts and unwrap(contexts), y)
-    return value, (tx if out is None else copy_tangents(out, tx))
+    return value, (tx if out is None else fill(out, tx, len(tx)))
 
 
 def prepare_pullback(
@@ -85,7 +87,7 @@ def _prepare(
     f: Any, backend: Any, x: Any, ty: Any, contexts: Any, y: Any, strict: bool, same_point: bool
 ) -> Prep:
     validate("pullback", f, backend, x, contexts, ty, y, tangents_like_x=False)
-    executor = pullback_executor(backend, f, x, ty, contexts, y, same_point=same_point)
+    executor = pullback_executor(backend, inplace(f, y), x, ty, contexts, y, same_point=same_point)
     return make_prep(
         "pullback", executor, f, backend, x, contexts, ty, y, strict=strict, same_point=same_point
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import copy_tangents, make_prep, validate
+from .common import check_out, count, fill, inplace, make_prep, strict, validate
 from .executors import Tangents
 from .primitives import pushforward_executor
 
@@ -36,12 +36,13 @@ def pushforward(
     >>> ty[0].round(6)
     array([2., 0.])
     """
+    check_out("pushforward", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "pushforward"):
         prep.check("pushforward", f, backend, x, contexts, tx, y)
     ty = prep.executor.pushforward(x, tx, contexts and unwrap(contexts), y)
-    return ty if out is None else copy_tangents(out, ty)
+    return ty if out is None else fill(out, ty, len(ty))
 
 
 def value_and_pushforward(
@@ -49,12 +50,13 @@ def value_and_pushforward(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Tangents]:
     """value_and_pushforward(f, backend, x, tx, *contexts, prep=None, out=None, y=None) -> (f(x), ty)"""
+    check_out("pushforward", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif prep.strict:
+    elif strict(prep, "pushforward"):
         prep.check("pushforward", f, backend, x, contexts, tx, y)
     value, ty = prep.executor.value_and_pushforward(x, tx, contexts and unwrap(contexts), y)
-    return value, (ty if out is None else copy_tangents(out, ty))
+    return value, (ty if out is None else fill(out, ty, len(ty)))
 
 
 def prepare_pushforward(
@@ -85,7 +87,7 @@ def _prepare(
     f: Any, backend: Any, x: Any, tx: Any, contexts: Any, y: Any, strict: bool, same_point: bool
 ) -> Prep:
     validate("pushforward", f, backend, x, contexts, tx, y)
-    executor = pushforward_executor(backend, f, x, tx, contexts, y, same_point=same_point)
+    executor = pushforward_executor(backend, inplace(f, y), x, tx, contexts, y, same_point=same_point)
     return make_prep(
         "pushforward", executor, f, backend, x, contexts, tx, y, strict=strict, same_point=same_point
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._core.arrays import copy_into
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import make_prep, routed, validate
+from .common import ARRAY, check_out, fill, make_prep, routed, strict, validate
 from .derivative import derivative_executor, require_scalar
 from .executors import AbstractDerivative, AbstractSecondDerivative
 
@@ -34,12 +33,13 @@ def second_derivative(
     >>> round(ad.second_derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 3)
     12.0
     """
+    check_out("second_derivative", out)
     if prep is None:
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "second_derivative"):
         prep.check("second_derivative", f, backend, x, contexts, None, y)
     der2 = prep.executor.second_derivative(x, contexts and unwrap(contexts))
-    return der2 if out is None else copy_into(out, der2)
+    return der2 if out is None else fill(out, der2)
 
 
 def value_derivative_and_second_derivative(
@@ -48,14 +48,15 @@ def value_derivative_and_second_derivative(
 ) -> tuple[Any, Any, Any]:
     """value_derivative_and_second_derivative(f, backend, x, *contexts, prep=None, out=None)
     -> (f(x), der, der2); ``out`` is a pair of buffers ``(der, der2)``."""
+    check_out("second_derivative", out, (ARRAY, ARRAY))
     if prep is None:
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
-    elif prep.strict:
+    elif strict(prep, "second_derivative"):
         prep.check("second_derivative", f, backend, x, contexts, None, y)
     value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, contexts and unwrap(contexts))
     if out is None:
         return value, der, der2
-    return value, copy_into(out[0], der, "out[0]"), copy_into(out[1], der2, "out[1]")
+    return (value, *fill(out, (der, der2), (ARRAY, ARRAY)))
 
 
 def prepare_second_derivative(

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import family, to_dense
-from ..errors import AdcoreError, NotSupportedError
-from .plugins import first_answer
+from ..errors import NotSupportedError, PluginError
+from .plugins import ask_each, first_answer, plugin_error
 
 __all__ = ["from_numpy", "to_numpy"]
 
@@ -31,10 +31,13 @@ def from_numpy(value: np.ndarray, family_name: str) -> Any:
         return value.copy()
     answer = first_answer("adcore_from_numpy", value=value, family=family_name)
     if answer is None:
-        raise NotSupportedError(
-            f"no installed plugin converts numpy arrays to the array family {family_name!r}: "
-            "its plugin must implement the hook adcore_from_numpy."
-        )
+        message = (f"no installed plugin converts numpy arrays to the array family "
+                   f"{family_name!r}: its plugin must implement the hook adcore_from_numpy.")
+        _, failures = ask_each("adcore_from_numpy", value=value, family=family_name)
+        if failures:
+            raise plugin_error("adcore_from_numpy", failures, message, value=value,
+                               family=family_name)
+        raise NotSupportedError(message)
     if family(answer) != family_name:
-        raise AdcoreError(f"adcore_from_numpy gave a {type(answer).__qualname__} for family {family_name!r}")
+        raise PluginError(f"adcore_from_numpy gave a {type(answer).__qualname__} for family {family_name!r}")
     return answer

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .._core.backend import AbstractBackend
 
-__all__ = ["ENV", "KNOWN", "BackendInfo", "Candidate", "Registry", "loaded", "normalize"]
+__all__ = ["ENV", "KNOWN", "BackendInfo", "Candidate", "Registry", "loaded", "normalize", "registered"]
 
 _GROUP = "adcore"
 _CORE = "adcore"
@@ -143,19 +143,25 @@ def _load() -> Registry:
 
 
 def _load_one(reg: Registry, cand: Candidate) -> None:
-    def fail(exc: Exception) -> None:
+    # Everything a plugin raises is its failure, SystemExit included (a plugin that calls
+    # sys.exit() on import must not end the lookup of every other backend); only Ctrl-C
+    # goes through.
+    def fail(exc: BaseException) -> None:
+        if isinstance(exc, KeyboardInterrupt):
+            raise exc
         reg.rows.append(BackendInfo(cand.name, None, cand.distribution, cand.version, {},
-                                    f"{type(exc).__name__}: {exc}", exc))
+                                    f"{type(exc).__name__}: {exc}" if str(exc) else
+                                    f"{type(exc).__name__} (no message)", exc))
 
     try:
         plugin = cand.load()
-    except Exception as exc:
+    except BaseException as exc:
         return fail(exc)
     pm = reg.pm
     try:
         pm.register(plugin, name=f"{cand.distribution}:{cand.name}")
         pm.check_pending()  # a misspelt adcore_* hook fails here, not silently
-    except Exception as exc:
+    except BaseException as exc:
         if pm.is_registered(plugin):
             pm.unregister(plugin)
         return fail(exc)
@@ -164,10 +170,16 @@ def _load_one(reg: Registry, cand: Candidate) -> None:
         pm.subset_hook_caller("adcore_register_backends", others)(
             register=lambda cls: _register(reg, cand, cls)
         )
-    except Exception as exc:
+    except BaseException as exc:
         pm.unregister(plugin)
         return fail(exc)
     reg.plugins.append((cand.distribution, plugin))
+
+
+def registered(reg: Registry, name: str) -> type[AbstractBackend] | None:
+    """The backend class registered under ``name``, whatever its case (as the built-ins)."""
+    key = name.strip().lower()
+    return next((cls for n, cls in reg.classes.items() if n.lower() == key), None)
 
 
 def _capabilities(cls: type[AbstractBackend]) -> dict[str, Any]:
@@ -207,10 +219,11 @@ def _problem(cls: Any) -> str | None:
 def _register(reg: Registry, cand: Candidate, cls: Any) -> None:
     problem = _problem(cls)
     caps = {} if problem else _capabilities(cls)
-    if problem is None and cls.name in reg.classes:
-        first = next(r for r in reg.rows if r.error is None and r.name == cls.name)
+    taken = None if problem else registered(reg, cls.name)
+    if taken is not None:  # names are looked up case-insensitively, so "Good" takes "good"
+        first = next(r for r in reg.rows if r.error is None and r.cls is taken)
         problem = (f"{cls.__qualname__} is named {cls.name!r}, a name already taken by "
-                   f"{reg.classes[cls.name].__qualname__} from {first.distribution}, which is "
+                   f"{taken.__qualname__} from {first.distribution}, which is "
                    "kept; uninstall one of the two distributions")
     name = getattr(cls, "name", None)
     if not (isinstance(name, str) and name):

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .plugins import first_answer
+from ..errors import ArgumentTypeError
+from .plugins import ask_each, first_answer, plugin_error
 
 __all__ = ["array_namespace"]
 
@@ -55,9 +56,16 @@ def array_namespace(*arrays: Any) -> Any:
         try:
             return array_api_compat.array_namespace(a)
         except TypeError:
-            raise TypeError(
+            message = (
                 f"adcore.array_namespace: no array namespace is known for a value of type "
-                f"{type(a).__module__}.{type(a).__qualname__}. Pass numpy arrays or arrays of an "
-                "installed backend's engine, or install the plugin whose engine traces it."
+                f"{type(a).__module__}.{type(a).__qualname__}."
+            )
+            _, failures = ask_each("adcore_array_namespace", x=a)
+            if failures:  # one of them might have known it
+                error = plugin_error("adcore_array_namespace", failures, message, x=a)
+                raise error from error.__cause__
+            raise ArgumentTypeError(
+                f"{message} Pass numpy arrays or arrays of an installed backend's engine, or "
+                "install the plugin whose engine traces it."
             ) from None
     return _numpy()

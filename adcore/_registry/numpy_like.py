@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from ..errors import ArgumentError
+
 __all__ = ["numpy_like_namespace"]
 
 # The array API's names that numpy spells the same: the module's own functions.
@@ -92,7 +94,7 @@ def numpy_like_namespace(
     >>> xp.zeros(2, device="cuda")
     Traceback (most recent call last):
     ...
-    ValueError: numpy arrays live on the CPU; got device='cuda'
+    adcore.errors.ArgumentError: numpy arrays live on the CPU; got device='cuda'
     """
     if on_device is None:
         on_device = _cpu_only(name)
@@ -127,7 +129,7 @@ def numpy_like_namespace(
 def _cpu_only(name: str) -> Callable[[Any], AbstractContextManager[Any]]:
     def on_device(device: Any) -> AbstractContextManager[Any]:
         if device is not None and device != "cpu":
-            raise ValueError(f"{name} arrays live on the CPU; got device={device!r}")
+            raise ArgumentError(f"{name} arrays live on the CPU; got device={device!r}")
         return contextlib.nullcontext()
 
     return on_device
@@ -173,7 +175,7 @@ def _translations(m: Any) -> dict[str, Callable[..., Any]]:
     ) -> Any:
         if axis is None:
             if m.ndim(x) > 1:
-                raise ValueError("cumulative_sum: axis is required for arrays of more than one dimension")
+                raise ArgumentError("cumulative_sum: axis is required for arrays of more than one dimension")
             axis = 0
         # No dtype unless asked: autograd's derivative of cumsum takes none.
         out = m.cumsum(x, axis=axis) if dtype is None else m.cumsum(x, axis=axis, dtype=dtype)

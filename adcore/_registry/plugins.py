@@ -9,18 +9,20 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AdcoreError, BackendNotInstalledError
-from .loading import ENV, KNOWN, BackendInfo, Registry, loaded, normalize
+from ..errors import ArgumentTypeError, BackendNotInstalledError, PluginError
+from .loading import ENV, KNOWN, BackendInfo, Registry, loaded, normalize, registered
 
 if TYPE_CHECKING:
     from .._core.backend import AbstractBackend
 
 __all__ = [
     "BackendInfo",
+    "ask_each",
     "available_backends",
     "backend",
     "backend_class_for_attribute",
     "first_answer",
+    "plugin_error",
 ]
 
 
@@ -29,7 +31,7 @@ def _not_installed(reg: Registry, name: str, asked: str) -> tuple[str, BaseExcep
     installed = ", ".join(reg.classes) or "none"
     dist = f"adcore-{name}" if name in KNOWN.values() else None
     for row in reg.rows:
-        if row.error is not None and (row.name == name or normalize(row.distribution) == dist):
+        if row.error is not None and (row.name.lower() == name or normalize(row.distribution) == dist):
             version = f" {row.version}" if row.version else ""
             return (f"{asked}: its plugin {row.distribution}{version} is installed but failed: "
                     f"{row.error.rstrip('.')}. Installed: {installed}. Fix or reinstall "
@@ -38,7 +40,7 @@ def _not_installed(reg: Registry, name: str, asked: str) -> tuple[str, BaseExcep
     message = f"{asked}. Installed: {installed}."
     env = f"{ENV}={os.environ.get(ENV, '')!r}"
     for cand in reg.skipped:
-        if cand.name == name or normalize(cand.distribution) == dist:
+        if cand.name.lower() == name or normalize(cand.distribution) == dist:
             return (f"{message} Its plugin {cand.distribution} is installed, but {env} leaves it "
                     f"out: add {cand.distribution} to {ENV}, or unset {ENV}.", None)
     if reg.skipped:
@@ -70,12 +72,12 @@ def backend(name: str, /, **options: Any) -> AbstractBackend:
     True
     """
     if not isinstance(name, str):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"adcore.backend expects a backend name such as 'finitediff', got {name!r}."
         )
     reg = loaded()
     key = name.strip().lower()
-    cls = reg.classes.get(name) or reg.classes.get(key)
+    cls = registered(reg, key)
     if cls is None:
         message, cause = _not_installed(reg, key, f"No backend named {name!r}")
         raise BackendNotInstalledError(message) from cause
@@ -99,30 +101,54 @@ def available_backends() -> list[BackendInfo]:
 
 def first_answer(hook: str, **kwargs: Any) -> Any | None:
     """first_answer(hook, **kwargs) -> answer or None: the first plugin's non-None answer to
-    the ``firstresult`` hook ``hook`` (``"adcore_array_namespace"``...), if any."""
+    the ``firstresult`` hook ``hook`` (``"adcore_array_namespace"``...), if any.
+
+    A plugin that raises is passed over, so that it breaks nothing that another plugin or
+    the core's own fallback answers; ``ask_each`` says who raised, for the error of a
+    caller left without an answer.
+    """
     reg = loaded()
     try:
         return getattr(reg.pm.hook, hook)(**kwargs)
-    except Exception as exc:
-        first_error = exc
-    # One plugin raised: ask again without each plugin in turn, so that it cannot hide the
-    # others' answers.
-    failed = []
-    for dist, plugin in reversed(reg.plugins):
-        others = [p for p in reg.pm.get_plugins() if p is not plugin]
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        pass
+    answer, _ = ask_each(hook, **kwargs)
+    return answer
+
+
+def ask_each(hook: str, **kwargs: Any) -> tuple[Any | None, list[tuple[str, BaseException]]]:
+    """ask_each(hook, **kwargs) -> (answer, failures): each plugin's implementation of
+    ``hook`` in pluggy's call order, until one answers; ``failures`` lists
+    ``(distribution, exception)`` for each that raised on the way."""
+    failures: list[tuple[str, BaseException]] = []
+    for impl in reversed(getattr(loaded().pm.hook, hook).get_hookimpls()):
         try:
-            answer = reg.pm.subset_hook_caller(hook, others)(**kwargs)
-        except Exception:
-            failed.append(dist)
+            answer = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            failures.append((impl.plugin_name.partition(":")[0], exc))
             continue
         if answer is not None:
-            return answer
+            return answer, failures
+    return None, failures
+
+
+def plugin_error(hook: str, failures: list[tuple[str, BaseException]], then: str,
+                 **kwargs: Any) -> PluginError:
+    """The error of a caller left without an answer to ``hook`` while plugins raised
+    (``ask_each``'s ``failures``): it names them, and ``then`` says what failed for it."""
     what = ", ".join(f"{k} of type {type(v).__qualname__}" for k, v in kwargs.items())
-    raise AdcoreError(
-        f"The plugin {failed[0] if failed else '?'} raised {type(first_error).__name__}: "
-        f"{first_error} in {hook} for {what}. "
-        f"Report it to the plugin's authors, or leave the plugin out with {ENV}."
-    ) from first_error
+    dist, exc = failures[0]
+    others = "".join(f" The plugin {d} raised {type(e).__name__}: {e} too." for d, e in failures[1:])
+    error = PluginError(
+        f"The plugin {dist} raised {type(exc).__name__}: {exc} in {hook} for {what}.{others} "
+        f"{then} Report it to the plugin's authors, or leave the plugin out with {ENV}."
+    )
+    error.__cause__ = exc
+    return error
 
 
 def backend_class_for_attribute(attr: str) -> type[AbstractBackend]:

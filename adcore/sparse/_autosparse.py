@@ -14,6 +14,7 @@ from typing import Any, ClassVar, final
 from .._combinators.wrapper import AbstractWrapper
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
+from ..errors import ArgumentError, ArgumentTypeError
 from ._coloring import GreedyColoringAlgorithm
 from ._decompression import Plan
 from ._detectors import AbstractSparsityDetector, TracerSparsityDetector
@@ -54,7 +55,7 @@ class MixedMode(AbstractWrapper):
     def __post_init__(self) -> None:
         super().__post_init__()
         if "forward" not in self.forward.modes or "reverse" not in self.reverse.modes:
-            raise ValueError(
+            raise ArgumentError(
                 f"MixedMode(forward, reverse) needs a pushforward from `forward` and a pullback from "
                 f"`reverse`; {self.forward!r} has modes {sorted(self.forward.modes)} and "
                 f"{self.reverse!r} has {sorted(self.reverse.modes)}."
@@ -105,14 +106,14 @@ class AutoSparse(AbstractWrapper):
     def __post_init__(self) -> None:
         super().__post_init__()
         if isinstance(self.dense, AutoSparse):
-            raise TypeError("AutoSparse(AutoSparse(...)): wrap a dense backend once.")
+            raise ArgumentTypeError("AutoSparse(AutoSparse(...)): wrap a dense backend once.")
         if not isinstance(self.sparsity_detector, AbstractSparsityDetector):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"AutoSparse: `sparsity_detector` must be a sparsity detector such as "
                 f"TracerSparsityDetector(), got {self.sparsity_detector!r}"
             )
         if not isinstance(self.coloring_algorithm, GreedyColoringAlgorithm):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"AutoSparse: `coloring_algorithm` must be GreedyColoringAlgorithm(...), got "
                 f"{self.coloring_algorithm!r}"
             )

@@ -18,6 +18,7 @@ from typing import Any, final
 
 import numpy as np
 
+from ..errors import ArgumentError, ShapeError
 from ._graphs import adjacency, column_graph, greedy
 from ._orders import vertex_order
 from ._patterns import as_pattern
@@ -105,11 +106,11 @@ class GreedyColoringAlgorithm:
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
-            raise ValueError(f"GreedyColoringAlgorithm(order={self.order!r}): order must be one of "
-                             f"{', '.join(map(repr, ORDERS))}.")
+            raise ArgumentError(f"GreedyColoringAlgorithm(order={self.order!r}): order must be one of "
+                                f"{', '.join(map(repr, ORDERS))}.")
         if self.decompression not in DECOMPRESSIONS:
-            raise ValueError(f"GreedyColoringAlgorithm(decompression={self.decompression!r}): "
-                             "decompression must be 'direct' or 'substitution'.")
+            raise ArgumentError(f"GreedyColoringAlgorithm(decompression={self.decompression!r}): "
+                                "decompression must be 'direct' or 'substitution'.")
 
     def __repr__(self) -> str:
         args = [f"{k}={getattr(self, k)!r}" for k, default in
@@ -134,7 +135,7 @@ class GreedyColoringAlgorithm:
         or an acyclic one (``"substitution"``) of a symmetric pattern."""
         P = as_pattern(pattern)
         if P.shape[0] != P.shape[1]:
-            raise ValueError(f"a symmetric coloring needs a square pattern, got shape {P.shape}")
+            raise ShapeError(f"a symmetric coloring needs a square pattern, got shape {P.shape}")
         graph = adjacency(P)
         order = vertex_order(graph, self.order, self.seed)
         if self.decompression == "direct":

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import writable_numpy
+from ..errors import ArgumentError
 from ._coloring import Coloring
 from ._patterns import entries, scipy_sparse
 from ._symmetric import _unique_in_line
@@ -132,7 +133,7 @@ def _star_index(rows: np.ndarray, cols: np.ndarray, colors: np.ndarray, n: int) 
     direct = _unique_in_line(rows, colors[cols])
     other = _unique_in_line(cols, colors[rows])
     if not np.all(direct | other):
-        raise ValueError("not a star coloring of this pattern: some entries cannot be read directly")
+        raise ArgumentError("not a star coloring of this pattern: some entries cannot be read directly")
     return np.where(direct, colors[cols] * n + rows, colors[rows] * n + cols)
 
 
@@ -141,7 +142,7 @@ def _bidirectional_index(rows: np.ndarray, cols: np.ndarray, coloring: Coloring,
     by_col = _unique_in_line(rows, cc[cols])  # type: ignore[index]
     by_row = _unique_in_line(cols, rc[rows])  # type: ignore[index]
     if not np.all(by_col | by_row):
-        raise ValueError("not a bidirectional coloring of this pattern: some entries cannot be read")
+        raise ArgumentError("not a bidirectional coloring of this pattern: some entries cannot be read")
     kc = int(cc.max(initial=-1)) + 1 if cc is not None else 0  # type: ignore[union-attr]
     return np.where(by_col, cc[cols] * m + rows, kc * m + rc[rows] * n + cols)  # type: ignore[index]
 

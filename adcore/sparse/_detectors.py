@@ -20,6 +20,7 @@ from .._core.contexts import Cache, Context
 from .._operators.hessian import hessian
 from .._operators.jacobian import jacobian
 from .._registry.convert import to_numpy
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ._patterns import as_pattern, scipy_sparse
 from ._sets import expand
 from ._tracer import Trace, Tracer, TracingError
@@ -94,7 +95,7 @@ class TracerSparsityDetector(AbstractSparsityDetector):
         sp = scipy_sparse()
         n = trace.n
         if int(np.size(out)) != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"hessian needs a scalar function, but f(x) has shape {np.shape(out)}; use "
                 "jacobian for array-valued functions."
             )
@@ -169,10 +170,10 @@ class DenseSparsityDetector(AbstractSparsityDetector):
 
     def __post_init__(self) -> None:
         if not isinstance(self.backend, AbstractBackend):
-            raise TypeError(f"DenseSparsityDetector: `backend` must be an adcore backend, got "
-                            f"{self.backend!r}")
+            raise ArgumentTypeError(f"DenseSparsityDetector: `backend` must be an adcore backend, got "
+                                    f"{self.backend!r}")
         if not self.atol >= 0:
-            raise ValueError(f"DenseSparsityDetector(atol={self.atol!r}): atol must be >= 0")
+            raise ArgumentError(f"DenseSparsityDetector(atol={self.atol!r}): atol must be >= 0")
 
     def jacobian_sparsity(
         self, f: Callable[..., Any], x: Any, contexts: Contexts = (), *, y: Any = None
@@ -206,15 +207,15 @@ class KnownJacobianSparsity(AbstractSparsityDetector):
     ) -> Any:
         P = as_pattern(self.pattern, what="KnownJacobianSparsity's pattern")
         if P.shape[1] != int(np.size(x)):
-            raise ValueError(
+            raise ShapeError(
                 f"KnownJacobianSparsity's pattern has {P.shape[1]} columns, but x has {np.size(x)} "
                 "elements; its shape must be (y.size, x.size)."
             )
         return P
 
     def hessian_sparsity(self, f: Callable[..., Any], x: Any, contexts: Contexts = ()) -> Any:
-        raise TypeError("KnownJacobianSparsity gives a Jacobian pattern; for hessian use "
-                        "KnownHessianSparsity(pattern).")
+        raise ArgumentTypeError("KnownJacobianSparsity gives a Jacobian pattern; for hessian use "
+                                "KnownHessianSparsity(pattern).")
 
 
 @final
@@ -230,14 +231,14 @@ class KnownHessianSparsity(AbstractSparsityDetector):
     def jacobian_sparsity(
         self, f: Callable[..., Any], x: Any, contexts: Contexts = (), *, y: Any = None
     ) -> Any:
-        raise TypeError("KnownHessianSparsity gives a Hessian pattern; for jacobian use "
-                        "KnownJacobianSparsity(pattern).")
+        raise ArgumentTypeError("KnownHessianSparsity gives a Hessian pattern; for jacobian use "
+                                "KnownJacobianSparsity(pattern).")
 
     def hessian_sparsity(self, f: Callable[..., Any], x: Any, contexts: Contexts = ()) -> Any:
         n = int(np.size(x))
         P = as_pattern(self.pattern, (n, n), "KnownHessianSparsity's pattern")
         if (P != P.T).nnz:
-            raise ValueError("KnownHessianSparsity's pattern must be symmetric.")
+            raise ArgumentError("KnownHessianSparsity's pattern must be symmetric.")
         return P
 
 

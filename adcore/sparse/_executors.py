@@ -19,7 +19,7 @@ from .._operators.executors import AbstractHessian, AbstractJacobian
 from .._operators.hvp import hvp_executor
 from .._operators.primitives import output, pullback_executor, pushforward_executor
 from .._registry.namespace import array_namespace
-from ..errors import NotSupportedError
+from ..errors import NotSupportedError, ShapeError
 from ._coloring import Coloring
 from ._decompression import Plan
 from ._results import sparse_builder
@@ -65,7 +65,7 @@ class _Sparse:
             xp = array_namespace(parts[0])
             compressed = parts[0] if len(parts) == 1 else xp.concat(parts)
         if compressed.shape[0] != self.expected:
-            raise ValueError(
+            raise ShapeError(
                 f"the compressed evaluations hold {compressed.shape[0]} values where the sparsity "
                 f"pattern of shape {self.plan.shape} expects {self.expected}: the pattern does not "
                 "fit f (a KnownJacobianSparsity of the wrong shape?)."
@@ -92,7 +92,7 @@ class SparseJacobian(_Sparse, AbstractJacobian):
         m, n = plan.shape
         y0 = output(f, x, contexts, y)
         if _size(y0) != m or _size(x) != n:
-            raise ValueError(
+            raise ShapeError(
                 f"f maps {_size(x)} inputs to {_size(y0)} outputs, but its sparsity pattern has shape "
                 f"{plan.shape}: the pattern does not fit f (a KnownJacobianSparsity of the wrong shape?)."
             )

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import copy_into, to_dense
+from ..errors import MissingDependencyError, ShapeError
 
 __all__ = ["as_pattern", "copy_sparse", "entries", "scipy_sparse"]
 
@@ -20,7 +21,7 @@ def scipy_sparse() -> Any:
     try:
         import scipy.sparse
     except ImportError as e:  # pragma: no cover - scipy is the [sparse] extra
-        raise ImportError(
+        raise MissingDependencyError(
             "adcore.sparse needs scipy for its sparse results and colorings; install it with "
             "`pip install adcore[sparse]`."
         ) from e
@@ -50,13 +51,13 @@ def as_pattern(pattern: Any, shape: tuple[int, int] | None = None, what: str = "
     else:
         dense = np.asarray(pattern)
         if dense.ndim != 2:
-            raise ValueError(f"{what} must be a matrix, got an array of shape {dense.shape}")
+            raise ShapeError(f"{what} must be a matrix, got an array of shape {dense.shape}")
         P = sp.csr_array(dense != 0)
     P.eliminate_zeros()
     P.sum_duplicates()
     P.sort_indices()
     if shape is not None and P.shape != shape:
-        raise ValueError(f"{what} has shape {P.shape}, but this function needs {shape}")
+        raise ShapeError(f"{what} has shape {P.shape}, but this function needs {shape}")
     return P
 
 
@@ -75,20 +76,20 @@ def copy_sparse(out: Any, value: Any, what: str = "out") -> Any:
         same = (out.format == "csr" and out.shape == value.shape
                 and np.array_equal(out.indptr, value.indptr) and np.array_equal(out.indices, value.indices))
         if not same:
-            raise ValueError(
+            raise ShapeError(
                 f"`{what}` is a sparse array whose pattern differs from the result's; pass a "
                 "result of an earlier call with the same preparation, or a dense array."
             )
         if out.dtype != value.dtype:
-            raise ValueError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
+            raise ShapeError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
         out.data[...] = value.data
         return out
     shape = getattr(out, "shape", None)
     if shape is None or tuple(shape) != value.shape:
-        raise ValueError(f"`{what}` must have shape {value.shape} to receive this result; got "
+        raise ShapeError(f"`{what}` must have shape {value.shape} to receive this result; got "
                          f"{shape}. Pass a dense array of that shape or an earlier result.")
     if out.dtype != value.dtype:
-        raise ValueError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
+        raise ShapeError(f"`{what}` has dtype {out.dtype} but the result has dtype {value.dtype}")
     out[...] = 0
     rows, cols = entries(value)
     out[rows, cols] = value.data

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._core.timing import format_seconds, measure
-from ..errors import NotSupportedError
+from ..errors import ArgumentError, MissingDependencyError, NotSupportedError
 from ._calls import SPECS, OperatorSpec, inputs_for
 from ._counts import _Counting
 from ._scenario import Scenario
@@ -66,7 +66,7 @@ class BenchmarkResult:
         try:
             import pandas as pd
         except ImportError as e:
-            raise ImportError(
+            raise MissingDependencyError(
                 "BenchmarkResult.to_dataframe() needs pandas, which is not installed. "
                 "Install it with `pip install pandas` (or `pip install \"adcore[bench]\"`), "
                 "or use .to_csv(path) or .rows."
@@ -170,7 +170,7 @@ def _chosen_operators(operators: Iterable[str] | None) -> set[str] | None:
     chosen = set(operators)
     problem = unknown_operators(sorted(chosen))
     if problem:
-        raise ValueError(f"benchmark_differentiation: {problem}")
+        raise ArgumentError(f"benchmark_differentiation: {problem}")
     return chosen
 
 

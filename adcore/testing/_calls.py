@@ -16,6 +16,7 @@ import adcore as ad
 from adcore._registry.convert import from_numpy
 from adcore._registry.convert import to_numpy as _to_numpy
 
+from ..errors import ArgumentError
 from ._scenario import Scenario
 
 __all__ = ["SPECS", "Inputs", "OperatorSpec", "inputs_for", "to_family", "to_numpy"]
@@ -66,7 +67,7 @@ class OperatorSpec:
     def prepare_for(self, s: Inputs, backend: Any, *, same_point: bool = False, strict: bool = True) -> Any:
         prepare = self.prepare_same_point if same_point else self.prepare
         if prepare is None:
-            raise ValueError(f"{self.name} has no same-point preparation")
+            raise ArgumentError(f"{self.name} has no same-point preparation")
         args = (s.x, *((s.tangents,) if s.tangents is not None else ()), *s.contexts)
         kwargs: dict[str, Any] = {"strict": strict}
         if s.y is not None:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ArgumentError, ArgumentTypeError
+
 __all__ = ["OPERATORS", "Scenario"]
 
 #: The operator families a scenario can test, each named by its base operator.
@@ -58,14 +60,14 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.operator not in OPERATORS:
-            raise ValueError(
+            raise ArgumentError(
                 f"Scenario: unknown operator {self.operator!r}; use one of {', '.join(OPERATORS)}"
             )
         if (self.tangents is None) == (self.operator in _TANGENT_OPERATORS):
             need = "needs" if self.operator in _TANGENT_OPERATORS else "takes no"
-            raise ValueError(f"Scenario: {self.operator} {need} tangents")
+            raise ArgumentError(f"Scenario: {self.operator} {need} tangents")
         if self.tangents is not None and not isinstance(self.tangents, tuple):
-            raise TypeError("Scenario: `tangents` must be a tuple")
+            raise ArgumentTypeError("Scenario: `tangents` must be a tuple")
 
     @property
     def inplace(self) -> bool:

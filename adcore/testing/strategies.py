@@ -30,6 +30,7 @@ from hypothesis.extra import numpy as hnp
 
 import adcore as ad
 
+from ..errors import ArgumentError
 from ._scenario import OPERATORS, Scenario
 from ._scenarios._build import Fn, scenario
 from ._scenarios._elementwise import ELEMENTWISE, Elementwise
@@ -131,7 +132,9 @@ class Strategies:
         ``dtype`` fixes the dtype of ``x`` (float32 or float64 if None).
         """
         if operator is not None and operator not in OPERATORS:
-            raise ValueError(f"scenarios: unknown operator {operator!r}; use one of {', '.join(OPERATORS)}")
+            raise ArgumentError(
+                f"scenarios: unknown operator {operator!r}; use one of {', '.join(OPERATORS)}"
+            )
         return _scenarios(self, operator, dtype)
 
 

@@ -23,6 +23,7 @@ from ..._operators.executors import (
     AbstractPushforward,
     AbstractSecondDerivative,
 )
+from ...errors import ArgumentError, ArgumentTypeError
 from .evaluate import Evaluator
 from .first_order import Derivative, Gradient, Jacobian, Pushforward
 from .second_order import HVP, Hessian, SecondDerivative
@@ -83,26 +84,26 @@ class AutoFiniteDiff(AbstractBackend):
 
     def __post_init__(self) -> None:
         if not isinstance(self.method, str) or self.method not in METHODS:
-            raise ValueError(
+            raise ArgumentError(
                 f"AutoFiniteDiff(method={self.method!r}): method must be one of "
                 f"{', '.join(map(repr, METHODS))}."
             )
         step = self.step
         if step == "adaptive":
             if self.method != "central":
-                raise ValueError(
+                raise ArgumentError(
                     f"AutoFiniteDiff(method={self.method!r}, step='adaptive'): the adaptive step "
                     "extrapolates central differences; leave method at 'central' (the default)."
                 )
         elif step is not None:
             if isinstance(step, bool) or not isinstance(step, Real):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"AutoFiniteDiff(step={step!r}): step must be a positive float (a relative "
                     "step such as 1e-6), None for a step chosen per method and dtype, or "
                     "'adaptive' for a step chosen per component."
                 )
             if not (math.isfinite(step) and step > 0):
-                raise ValueError(
+                raise ArgumentError(
                     f"AutoFiniteDiff(step={step!r}): step must be positive and finite; "
                     "pass None for a step chosen per method and dtype."
                 )
@@ -111,7 +112,7 @@ class AutoFiniteDiff(AbstractBackend):
         from concurrent.futures import Executor
 
         if self.executor is not None and not isinstance(self.executor, Executor):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"AutoFiniteDiff(executor={self.executor!r}): executor must be a "
                 "concurrent.futures.Executor, e.g. ThreadPoolExecutor() (or "
                 "ProcessPoolExecutor() for a picklable f), or None to evaluate f serially."

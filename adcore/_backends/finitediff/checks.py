@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import NotSupportedError
+from ...errors import ArgumentTypeError, NotSupportedError
 
 if TYPE_CHECKING:
     from .backend import AutoFiniteDiff
@@ -24,12 +24,12 @@ def input_kind(x: Any, operator: str) -> tuple[str, Any]:
     elif isinstance(x, (int, float)) and not isinstance(x, bool):
         kind, dtype = "python", np.dtype(np.float64)
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: AutoFiniteDiff differentiates numpy arrays and Python floats; "
             f"x is a {type(x).__module__}.{type(x).__qualname__}."
         )
     if not np.issubdtype(dtype, np.inexact):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: x has dtype {dtype}; finite differences need floating-point x, "
             "e.g. x.astype(float)."
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..._core.contexts import Cache, Context
-from ...errors import NotSupportedError
+from ...errors import ArgumentError, ArgumentTypeError, NotSupportedError, ShapeError
 from .calls import owned, task, tolerant_task
 from .checks import check_complex_x, input_kind, warn_if_lost
 
@@ -49,7 +49,7 @@ class Evaluator:
             check_complex_x(backend, operator, self.xdtype)
         self.shape = np.shape(x)
         if scalar_x and self.shape != ():
-            raise ValueError(
+            raise ShapeError(
                 f"{operator} differentiates a function of a scalar, but x has shape "
                 f"{self.shape}; use jacobian or pushforward for an array x."
             )
@@ -65,7 +65,7 @@ class Evaluator:
         self.yw: np.ndarray | None = None
         if y is not None:
             if not isinstance(y, np.ndarray):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{operator}: the output buffer y of an in-place f(y, x) must be a numpy "
                     f"array for {backend!r}, got {type(y).__name__}."
                 )
@@ -105,7 +105,7 @@ class Evaluator:
         """Copy ``x`` into the working copy; return ``x`` flat in its dtype (read-only)."""
         x0 = np.asarray(x, dtype=self.xdtype).reshape(-1)
         if x0.size != self.n:
-            raise ValueError(f"{self.operator}: x has {x0.size} elements, prepared for {self.n}")
+            raise ShapeError(f"{self.operator}: x has {x0.size} elements, prepared for {self.n}")
         self.flat[...] = x0
         return x0
 
@@ -115,7 +115,7 @@ class Evaluator:
     ) -> tuple[Any, np.ndarray, np.ndarray]:
         """``(value, f0, F)``: ``f(x)`` as returned, as an array, and ``F[k] = f(point k)``."""
         if self.yw is not None and y is None:
-            raise ValueError(
+            raise ArgumentError(
                 f"{self.operator} was prepared for an in-place f(y, x) and needs the output "
                 "buffer: pass y=."
             )
@@ -195,13 +195,13 @@ class Evaluator:
         it real, and this evaluator's buffer for its values at ``npoints`` points."""
         f0 = np.asarray(value)
         if scalar and f0.ndim != 0:
-            raise ValueError(
+            raise ShapeError(
                 f"{self.operator} needs a scalar function, but f(x) is an array of shape "
                 f"{f0.shape}; use adcore.jacobian for array-valued functions, or reduce the "
                 "output (e.g. .sum())."
             )
         if not np.issubdtype(f0.dtype, np.number):
-            raise TypeError(f"{self.operator}: f(x) must be numeric, got {f0.dtype} values")
+            raise ArgumentTypeError(f"{self.operator}: f(x) must be numeric, got {f0.dtype} values")
         if self.complex and np.iscomplexobj(f0):
             # A complex dtype is fine (f may compute in a complex scratch buffer), as long
             # as f is real on real points; otherwise Im f(x + ih) mixes in Im f(x).
@@ -214,7 +214,7 @@ class Evaluator:
             f0 = f0.real
         if self.complex_x and scalar and np.iscomplexobj(f0):
             if np.any(f0.imag):
-                raise ValueError(
+                raise ArgumentError(
                     f"{self.operator} of a complex x needs a real-valued f (the gradient is then "
                     "the direction of steepest ascent), but f(x) is complex; use pushforward or "
                     "pullback for a complex-valued f."
@@ -260,7 +260,7 @@ class Evaluator:
         T = np.empty((len(tx), self.n), self.xdtype)
         for k, t in enumerate(tx):
             if np.shape(t) != self.shape:
-                raise ValueError(
+                raise ShapeError(
                     f"{self.operator}: tangent {k} has shape {np.shape(t)}, but x has shape "
                     f"{self.shape}; each tangent must be like x."
                 )

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import ArgumentTypeError
 from .._sets import Sets, concat_sets
 from .rules import HANDLED, PROTOCOLS, not_traceable, unsupported
 
@@ -127,7 +128,7 @@ class Tracer:
 
     def __len__(self) -> int:
         if not self.shape:
-            raise TypeError("len() of a 0-d array")
+            raise ArgumentTypeError("len() of a 0-d array")
         return self.shape[0]
 
     def __iter__(self) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import ArgumentError
 from .._scenario import Scenario
 
 __all__ = ["Fn", "scenario"]
@@ -107,7 +108,7 @@ def scenario(
         res1 = tuple(like_x(flat(t) @ jac) for t in tangents or ())
     if operator in ("second_derivative", "hessian", "hvp"):
         if fn.second is None:
-            raise ValueError(f"{fn.name}: a second-order scenario needs `second`")
+            raise ArgumentError(f"{fn.name}: a second-order scenario needs `second`")
         second = np.asarray(fn.second(x64, *values), dtype=np.float64)
         if operator == "second_derivative":
             res2 = like_y(second)

@@ -24,6 +24,7 @@ from autograd.core import make_jvp, make_vjp
 from autograd.extend import Box, vspace
 from autograd.tracer import getval
 
+from adcore.errors import ShapeError
 from adcore.extend import (
     AbstractGradient,
     AbstractHessian,
@@ -71,7 +72,7 @@ def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
 
 def _require_scalar(value: Any) -> None:
     if getattr(value, "shape", ()) != ():
-        raise ValueError(
+        raise ShapeError(
             f"gradient needs a scalar function, but f(x) has shape {value.shape}; use "
             "adcore.jacobian for array-valued functions, or reduce the output (e.g. .sum())."
         )

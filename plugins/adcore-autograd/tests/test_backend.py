@@ -174,3 +174,24 @@ def test_second_order_nests_autograd_in_itself(backend: Any) -> None:
                  and "cache" not in s.tags]
     check_backend(backend, scenarios=scenarios)
 
+
+
+# --- issue 16: the same answer or one clear error on every engine
+
+
+@pytest.mark.parametrize("x", [2, True, np.arange(3)], ids=repr)
+def test_integer_x_gives_the_error_of_every_engine(x: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="derivatives need floating-point x"):
+        (ad.derivative if np.ndim(x) == 0 else ad.jacobian)(anp.sin, ad.AutoAutograd(), x)
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+@pytest.mark.parametrize("make", [np.ma.masked_array, np.matrix], ids=lambda t: t.__name__)
+def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
+        ad.gradient(lambda x: (x ** 2).sum(), ad.AutoAutograd(), make([[1.0, 2.0]]))
+
+
+def test_second_order_over_another_engine_is_refused() -> None:
+    with pytest.raises(ad.NotSupportedError, match="adcore-autograd.*adcore.*do not nest"):
+        ad.SecondOrder(ad.AutoAutograd(), ad.AutoFiniteDiff())

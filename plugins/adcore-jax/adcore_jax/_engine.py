@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from adcore import Cache
+from adcore.errors import ArgumentTypeError
 from adcore.extend import with_scratch
 
 from ._scratch import make
@@ -59,7 +60,7 @@ def check_x(x: Any) -> None:
     what = type(x).__name__
     if isinstance(x, (dict, list, tuple)):
         what = f"a {what} (a pytree)"
-    raise TypeError(
+    raise ArgumentTypeError(
         f"AutoJAX differentiates with respect to one array x, got {what}. Flatten a pytree "
         "of parameters first: `flat, unravel = jax.flatten_util.ravel_pytree(params)`, then "
         "differentiate `lambda flat, *c: f(unravel(flat), *c)` at `flat`; pass the other "
@@ -156,7 +157,19 @@ def functions_of(f: Callable[..., Any]) -> tuple[Callable[[], Any], dict[Any, An
 def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., Any]:
     """``call(x, c)``: ``f(x, *c)``, each Cache value wrapped as a writable Scratch."""
     call = with_scratch(lambda x, *c: ref()(x, *c), scratch, make)
-    return lambda x, c: call(x, *c)
+
+    def checked(x: Any, c: tuple[Any, ...]) -> Any:
+        out = call(x, *c)  # checked when JAX traces, once per jitted signature
+        if not isinstance(out, (jax.Array, np.ndarray, np.generic, float, int, complex)):
+            what = "None" if out is None else f"a {type(out).__qualname__}"
+            raise ArgumentTypeError(
+                f"f(x) returned {what}; AutoJAX differentiates functions that return one "
+                "array (or a number). Return the array itself: jnp.stack(values) for a list "
+                "of values, and make sure f ends with a `return`."
+            )
+        return out
+
+    return checked
 
 
 class Setup:

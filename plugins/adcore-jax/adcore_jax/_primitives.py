@@ -23,6 +23,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from adcore.errors import ArgumentError
 from adcore.extend import AbstractPullback, AbstractPushforward
 
 from ._engine import Setup, bind, host, to_numpy, x64_on, x64_restore
@@ -223,7 +224,7 @@ def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed:
         value, p = products(lambda x: call(x, c), x, seeds)
         p = jax.numpy.reshape(p, (p.shape[0], -1))
         if fixed.top > p.size:
-            raise ValueError(f"the positions read go up to {fixed.top}, past the {p.size} products")
+            raise ArgumentError(f"the positions read go up to {fixed.top}, past the {p.size} products")
         # read as (product, entry) pairs: XLA's CPU backend splits such a gather over its threads,
         # where it runs the gather of the flattened products on one
         xp = np if isinstance(index, np.ndarray) else jax.numpy

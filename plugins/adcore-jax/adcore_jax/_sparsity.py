@@ -10,6 +10,7 @@ from typing import Any, final
 import numpy as np
 
 from adcore import Cache
+from adcore.errors import ArgumentTypeError, MissingDependencyError, ShapeError
 from adcore.extend import AbstractSparsityDetector
 
 __all__ = ["JaxprSparsityDetector"]
@@ -63,7 +64,7 @@ def _pattern(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any, *
     try:
         import scipy.sparse as sp
     except ImportError as e:  # pragma: no cover - scipy is adcore's [sparse] extra
-        raise ImportError("JaxprSparsityDetector needs scipy for its patterns; install it with "
+        raise MissingDependencyError("JaxprSparsityDetector needs scipy for its patterns; install it with "
                           "`pip install adcore[sparse]`.") from e
 
     from adcore.extend import with_scratch
@@ -90,7 +91,7 @@ def _pattern(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any, *
     def scalar(x: Any) -> Any:
         out = call(x)
         if int(np.size(out)) != 1:
-            raise ValueError(f"hessian needs a scalar function, but f(x) has shape {np.shape(out)}; "
+            raise ShapeError(f"hessian needs a scalar function, but f(x) has shape {np.shape(out)}; "
                              "use jacobian for array-valued functions.")
         return jnp.reshape(out, ())
 
@@ -111,8 +112,8 @@ def _pattern(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any, *
             ) from e
         leaves = jax.tree_util.tree_leaves(out)
         if len(leaves) != 1:
-            raise TypeError(f"jacobian_sparsity needs f(x) to be one array, got {len(leaves)} arrays "
-                            f"({jax.tree_util.tree_structure(out)}).")
+            raise ArgumentTypeError(f"jacobian_sparsity needs f(x) to be one array, got {len(leaves)} arrays "
+                                    f"({jax.tree_util.tree_structure(out)}).")
         [(P, _)] = propagate(closed.jaxpr, list(closed.consts), [(_identity(n), None)], n)
         rows = int(np.prod(leaves[0].shape, dtype=np.int64))
         if not hessian and _has_custom_rules(closed.jaxpr):

@@ -9,6 +9,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from adcore.errors import ShapeError
+
 __all__ = ["Call", "apply_linear", "jvps", "like", "on_tuple", "scalar", "stack", "with_aux"]
 
 Call = Callable[[Any, tuple[Any, ...]], Any]
@@ -22,7 +24,7 @@ def like(t: Any, v: Any) -> Any:
 def scalar(y: Any, operator: str = "gradient") -> Any:
     """``y``, checked to be a scalar (at trace time)."""
     if jnp.shape(y) != ():
-        raise ValueError(
+        raise ShapeError(
             f"{operator} needs a scalar function, but f(x) has shape {jnp.shape(y)}; use "
             "adcore.jacobian for array-valued functions, or reduce the output (e.g. .sum())."
         )

@@ -351,3 +351,35 @@ def test_fallbacks_on_the_primitives(wrapper, family):
     assert type(J) is type(ad.jacobian(g, B, x))
     np.testing.assert_allclose(J, ad.jacobian(g, B, x), rtol=tol)
     np.testing.assert_allclose(ad.gradient(loss, b, x), grad_loss(X), rtol=tol)
+
+
+# --- issue 16: a clear error, never a silent None
+
+
+@pytest.mark.parametrize("operator", ["gradient", "jacobian", "pushforward", "derivative", "hessian"])
+@pytest.mark.parametrize("returns", [lambda x: None, lambda x: [x[0], x[0]]], ids=["None", "list"])
+def test_f_that_returns_none_or_a_list_raises(operator, returns):
+    x = np.ones(2)
+    args = {"pushforward": ((np.ones(2),),)}.get(operator, ())
+    f = returns if operator != "derivative" else (lambda x: returns(np.ones(1) * x))
+    with pytest.raises(ad.ArgumentTypeError, match=r"f\(x\) returned (None|a list); AutoJAX"):
+        getattr(ad, operator)(f, AutoJAX(), 1.0 if operator == "derivative" else x, *args)
+
+
+@pytest.mark.parametrize("x", [2, np.arange(2)], ids=repr)
+def test_integer_x_gives_the_error_of_every_engine(x):
+    with pytest.raises(ad.ArgumentTypeError, match="derivatives need floating-point x"):
+        (ad.derivative if np.ndim(x) == 0 else ad.gradient)(lambda x: (x ** 2).sum(), AutoJAX(), x)
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+def test_a_numpy_subclass_x_is_refused():
+    with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
+        ad.gradient(lambda x: (x ** 2).sum(), AutoJAX(), np.matrix([[1.0, 2.0]]))
+
+
+def test_second_order_over_another_engine_is_refused():
+    with pytest.raises(ad.NotSupportedError, match="adcore-jax.*adcore.*do not nest"):
+        ad.SecondOrder(AutoJAX(), ad.AutoFiniteDiff())
+    H = ad.hessian(lambda x: (x ** 3).sum(), ad.SecondOrder(ad.AutoFiniteDiff(), AutoJAX()), np.ones(2))
+    assert np.allclose(H, 6 * np.eye(2), atol=1e-4)

@@ -16,6 +16,8 @@ from typing import Any
 
 import tensorflow as tf
 
+from adcore.errors import ShapeError
+
 ZERO = tf.UnconnectedGradients.ZERO
 Tangents = tuple[Any, ...]
 
@@ -104,7 +106,7 @@ def _basis(like: Any) -> Any:
 
 def require_scalar(y: Any) -> None:
     if y.shape.rank != 0:
-        raise ValueError(
+        raise ShapeError(
             f"gradient needs a scalar function, but f(x) has shape {tuple(y.shape)}; use "
             "adcore.jacobian for array-valued functions, or reduce the output (e.g. sum)."
         )

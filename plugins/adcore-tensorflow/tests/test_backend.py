@@ -210,3 +210,31 @@ def test_import_adcore_and_plugin_loading_do_not_import_tensorflow() -> None:
         "assert 'tensorflow' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- issue 16: the same answer or one clear error on every engine
+
+
+@pytest.mark.parametrize("x", [2, True, np.arange(3)], ids=repr)
+def test_integer_x_gives_the_error_of_every_engine(x: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="derivatives need floating-point x"):
+        (ad.derivative if np.ndim(x) == 0 else ad.jacobian)(tf.sin, ad.AutoTensorFlow(), x)
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+@pytest.mark.parametrize("make", [np.ma.masked_array, np.matrix], ids=lambda t: t.__name__)
+def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
+        ad.gradient(lambda x: tf.reduce_sum(x ** 2), ad.AutoTensorFlow(), make([[1.0, 2.0]]))
+
+
+def test_second_order_over_another_engine_is_refused() -> None:
+    with pytest.raises(ad.NotSupportedError, match="adcore-tensorflow.*adcore.*do not nest"):
+        ad.SecondOrder(ad.AutoTensorFlow(), ad.AutoFiniteDiff())
+
+
+def test_adcore_errors_keep_their_class_through_autograph() -> None:
+    # tf.function's autograph rebuilds an exception raised while tracing only where its
+    # __init__ is Exception's; any other class became a StagingError.
+    with pytest.raises(ad.ShapeError, match="scalar function"):
+        ad.gradient(shiftprod, ad.AutoTensorFlow(jit=True), X)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from adcore import Cache, NotSupportedError
+from adcore.errors import ArgumentTypeError, ShapeError
 
 from . import _classic, _func
 from ._convert import contexts_to_torch, quiet_torch_internals, to_torch, traceable
@@ -138,7 +139,7 @@ def _floating(operator: str, x: Any) -> Any:
     xt = to_torch(x)
     if not isinstance(xt, torch.Tensor) or not (xt.is_floating_point() or xt.is_complex()):
         what = getattr(xt, "dtype", type(x).__name__)
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operator}: AutoTorch differentiates floating-point x, got x of dtype {what}; "
             "convert it first, e.g. x.astype(float) or x.double()."
         )
@@ -154,7 +155,7 @@ def _scalar_output(operator: str, g: Fn, xt: Any, values: tuple[Any, ...]) -> An
     out = _output(g, xt, values)
     if not isinstance(out, torch.Tensor) or out.ndim != 0:
         shape = f"of shape {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type(out).__name__
-        raise ValueError(
+        raise ShapeError(
             f"{operator} needs a scalar function, but f(x) is {shape}; use adcore.jacobian "
             "for array-valued functions, or reduce the output (e.g. .sum())."
         )

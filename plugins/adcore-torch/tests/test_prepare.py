@@ -167,3 +167,64 @@ def test_a_prep_made_at_a_tensor_serves_a_parameter_of_its_shape_and_dtype() -> 
                                torch.tensor([0.0, 2.0, 4.0], dtype=torch.float64))
     with pytest.raises(ad.PrepMismatchError, match="got torch.nn.parameter.Parameter of shape"):
         ad.gradient(f, AutoTorch(), torch.nn.Parameter(torch.ones(4, dtype=torch.float64)), prep=prep)
+
+
+# --- issue 16: the same answer or one clear error on every engine
+
+
+def _square_into(y: Any, x: Any) -> None:
+    y[...] = x ** 2
+
+
+@pytest.mark.parametrize("y", [torch.zeros(3, dtype=torch.int64), np.zeros(3, dtype=np.int32),
+                               torch.zeros(3, dtype=torch.bool)], ids=lambda y: str(y.dtype))
+def test_integer_y_is_refused(y: Any) -> None:
+    # Before: torch filled an integer buffer and differentiated it to a zero Jacobian.
+    with pytest.raises(ad.ArgumentError, match=r"`y` has dtype .* cannot hold f\(x\)"):
+        ad.jacobian(_square_into, AutoTorch(), torch.ones(3, dtype=torch.float64), y=y)
+    assert not y.any()
+
+
+def test_read_only_y_is_refused() -> None:
+    # Before: AutoTorch filled a copy and left the read-only y as it was.
+    y = np.zeros(3)
+    y.flags.writeable = False
+    with pytest.raises(ad.ArgumentError, match="`y` is read-only"):
+        ad.value_and_jacobian(_square_into, AutoTorch(), np.ones(3), y=y)
+
+
+@pytest.mark.parametrize("operator", ["jacobian", "pushforward", "pullback"])
+def test_inplace_f_that_returns_instead_of_writing_y(operator: str) -> None:
+    def returns(y: Any, x: Any) -> Any:
+        return x ** 2  # y left as it is: before, a zero Jacobian
+
+    args = {"pushforward": ((np.ones(3),),), "pullback": ((np.ones(3),),)}.get(operator, ())
+    with pytest.raises(ad.ArgumentTypeError, match="returned a .* instead of writing f"):
+        getattr(ad, operator)(returns, AutoTorch(), np.ones(3), *args, y=np.zeros(3))
+
+
+@pytest.mark.parametrize("x", [2, True, np.arange(3), torch.arange(3)], ids=repr)
+def test_integer_x_gives_the_error_of_every_engine(x: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="derivatives need floating-point x"):
+        (ad.derivative if np.ndim(x) == 0 else ad.jacobian)(torch.sin, AutoTorch(), x)
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+@pytest.mark.parametrize("make", [np.ma.masked_array, np.matrix], ids=lambda t: t.__name__)
+def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
+    with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
+        ad.gradient(lambda x: (x ** 2).sum(), AutoTorch(), make([[1.0, 2.0]]))
+
+
+def test_second_order_over_another_engine_is_refused() -> None:
+    with pytest.raises(ad.NotSupportedError, match="adcore-torch.*adcore.*do not nest"):
+        ad.SecondOrder(AutoTorch(), ad.AutoFiniteDiff())
+    H = ad.hessian(lambda x: (x ** 3).sum(), ad.SecondOrder(ad.AutoFiniteDiff(), AutoTorch()),
+                   np.ones(2))
+    assert np.allclose(H, 6 * np.eye(2), atol=1e-4)
+
+
+def test_second_order_of_jax_over_torch_is_refused() -> None:
+    jax = pytest.importorskip("adcore_jax")  # where both plugins are installed
+    with pytest.raises(ad.NotSupportedError, match=r"SecondOrder\(AutoJAX\(\), AutoTorch\(\)\)"):
+        ad.SecondOrder(jax.AutoJAX(), AutoTorch())

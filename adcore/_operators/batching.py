@@ -25,6 +25,9 @@ def stack(ts: tuple[Any, ...], like: Any) -> Any:
     """The tuple ``ts`` stacked along a new first axis."""
     # The results' namespace first: under an outer engine's trace they are its traced
     # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
+    if not ts:  # no tangents at all: the basis of an empty x or y
+        xp = array_namespace(like)  # zeros_like: the dtype and device of `like`
+        return xp.expand_dims(xp.zeros_like(like), axis=0)[:0]
     return array_namespace(*ts, like).stack(ts)
 
 

@@ -227,7 +227,12 @@ def _matrix(xp: Any, d: Any, rows: int) -> Any:
     """Stacked products ``(rows, *shape)`` as a matrix ``(rows, size)``. Reshaped only
     when not one already: on an engine that runs eagerly (JAX outside jit), every
     operation is a dispatch that costs as much as a small Jacobian."""
-    return d if len(d.shape) == 2 else xp.reshape(d, (rows, -1))
+    if len(d.shape) == 2:
+        return d
+    cols = 1
+    for n in d.shape[1:]:  # not -1, which no reshape can infer for an empty x or y
+        cols *= int(n)
+    return xp.reshape(d, (rows, cols))
 
 
 def output(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:

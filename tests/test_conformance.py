@@ -259,9 +259,10 @@ GRADIENTS = [s for s in default_scenarios() if s.operator == "gradient"][:2]
 
 def test_an_expected_failure_that_fails_is_xfailed() -> None:
     report = check_differentiation([AutoFlippedSign()], GRADIENTS, expected_failed_checks={
-        "check_reference": "sign", "check_prep_reuse": "sign", "check_out": "sign"})
+        "check_reference": "sign", "check_prep_reuse": "sign", "check_out": "sign",
+        "check_state": "sign"})
     assert report and not report.failures
-    assert report.count("xfailed") == 3 * len(GRADIENTS) and report.count("failed") == 0
+    assert report.count("xfailed") == 4 * len(GRADIENTS) and report.count("failed") == 0
 
 
 def test_an_expected_failure_that_passes_is_reported() -> None:
@@ -337,7 +338,8 @@ class Flipped(ad.extend.AbstractPushforward):
     [AutoFlippedSign()],
     scenarios=[s for s in default_scenarios() if s.operator == "gradient"][:1],
     expected_failed_checks={"check_reference": "sign", "check_prep_reuse": "sign",
-                            "check_out": "sign", "check_value": "wrongly expected"},
+                            "check_out": "sign", "check_state": "sign",
+                            "check_value": "wrongly expected"},
 )
 def test_backend(backend, check):
     check()
@@ -349,7 +351,7 @@ def test_parametrize_with_checks_in_pytest_xfails_and_reports_xpass(tmp_path: Pa
     done = run_pytest(tmp_path, "-q", "-rfx", "-W", "error")
     assert done.returncode == 1, done.stdout + done.stderr
     summary = done.stdout.strip().splitlines()[-1]
-    assert re.match(r"1 failed, \d+ passed, 3 xfailed in ", summary), summary
+    assert re.match(r"1 failed, \d+ passed, 4 xfailed in ", summary), summary
     assert re.search(r"^FAILED test_flipped.py::test_backend\[AutoFlippedSign\(\)-check_value\[[\w-]+\]\]",
                      done.stdout, re.M), done.stdout
     assert "[XPASS(strict)] wrongly expected" in done.stdout

@@ -105,3 +105,20 @@ def test_fallbacks_of_an_empty_x() -> None:
         assert ad.pullback(lambda x: 2 * x, backend, x, (x,))[0].shape == (0,)
         value, grad, H = ad.value_gradient_and_hessian(lambda x: np.sum(x**2), backend, x)
         assert value == 0 and grad.shape == (0,) and H.shape == (0, 0)
+
+
+def test_the_fallbacks_at_an_empty_x() -> None:
+    # A Jacobian from no pushforwards was reshaped to (0, -1), which no reshape can infer;
+    # a batch of no tangents was stacked; a Hessian from hvps prepared for no tangent.
+    import adcore as ad
+    from adcore.extend import ForwardFromPrimitive, ReverseFromPrimitive
+
+    fd = ad.AutoFiniteDiff()
+    forward, reverse = ForwardFromPrimitive(fd), ReverseFromPrimitive(fd)
+    x = np.zeros(0)
+    for b in (forward, reverse, ad.SecondOrder(forward, reverse), ad.SecondOrder(reverse, forward)):
+        assert ad.gradient(lambda x: np.sum(np.sin(x)), b, x).shape == (0,)
+        assert ad.jacobian(lambda x: 2 * x, b, x).shape == (0, 0)
+        assert ad.hessian(lambda x: np.sum(np.sin(x)), b, x).shape == (0, 0)
+        (pb,) = ad.pullback(lambda x: 2 * x, b, x, (np.zeros(0),))
+        assert pb.shape == (0,)

@@ -20,6 +20,7 @@ from adcore.testing._scenarios import (
     default_scenarios,
     float32_scenarios,
     inplace_scenarios,
+    layout_scenarios,
     second_order_scenarios,
     sparse_scenarios,
 )
@@ -30,6 +31,7 @@ FAMILIES = {
     "context": context_scenarios,
     "float32": float32_scenarios,
     "second_order": second_order_scenarios,
+    "layout": layout_scenarios,
     "sparse": sparse_scenarios,
 }
 EVERY = [s for family in FAMILIES.values() for s in family()]
@@ -141,6 +143,30 @@ def test_float32_family_is_first_order_float32() -> None:
             assert np.asarray(r).dtype == np.float32
         for t in s.tangents or ():
             assert np.asarray(t).dtype == np.float32
+
+
+def test_layout_family_lays_out_x_for_every_operator_with_an_array_x() -> None:
+    from adcore.testing._calls import inputs_for
+
+    scenarios = layout_scenarios()
+    by_layout: dict[str, set[str]] = {}
+    for s in scenarios:
+        for tag in s.tags:
+            by_layout.setdefault(tag, set()).add(s.operator)
+    every = set(OPERATORS) - {"derivative", "second_derivative"}  # those take a scalar x
+    for tag in ("layout:fortran", "layout:strided", "layout:reversed", "0d", "empty"):
+        assert by_layout[tag] == every, tag
+    for s in scenarios:
+        x = inputs_for(s, "numpy").x
+        assert np.array_equal(x, s.x) and not np.shares_memory(x, s.x)
+        if "layout:fortran" in s.tags:
+            assert x.flags.f_contiguous and not x.flags.c_contiguous
+        if "layout:strided" in s.tags:
+            assert not x.flags.c_contiguous and not x.flags.f_contiguous
+        if "layout:reversed" in s.tags:
+            assert all(stride < 0 for stride in x.strides)
+    assert {x.ndim for s in scenarios if any(t.startswith("layout:") for t in s.tags)
+            for x in [s.x]} == {2, 3}
 
 
 def test_sparse_references_are_sparse() -> None:

@@ -24,9 +24,11 @@ def unstack(d: Any) -> tuple[Any, ...]:
 def stack(ts: tuple[Any, ...], like: Any, shape: tuple[int, ...] | None = None) -> Any:
     """The tuple ``ts`` stacked along a new first axis; for an empty ``ts``, an empty stack of
     ``shape``-shaped arrays in ``like``'s namespace and dtype (``shape`` given)."""
-    if not ts and shape is not None:
-        xp = array_namespace(like)
-        return xp.reshape(xp.reshape(like, (-1,))[:0], (0, *shape))
+    if not ts:  # no tangents at all: the basis of an empty x or y
+        xp = array_namespace(like)  # the dtype and device of `like`
+        if shape is not None:
+            return xp.reshape(xp.reshape(like, (-1,))[:0], (0, *shape))
+        return xp.expand_dims(xp.zeros_like(like), axis=0)[:0]
     # The results' namespace first: under an outer engine's trace they are its traced
     # values (autograd boxes, JAX tracers), which numpy's stack would silently detach.
     return array_namespace(*ts, like).stack(ts)

@@ -89,7 +89,8 @@ class HessianFromHVP(AbstractHessian):
         self.f, self.xp = f, array_namespace(x)
         self.dx = basis(x, self.xp)
         self.n = self.dx.shape[0]
-        tx = tuple(self.dx[i] for i in range(self.n))
+        # An empty x has no basis: prepare for one (empty) tangent, called with none.
+        tx = tuple(self.dx[i] for i in range(self.n)) or (self.xp.zeros_like(x),)
         self.hvp = hvp_executor(backend, f, x, tx, contexts)
 
     def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any, Any]:

@@ -259,11 +259,13 @@ class JacobianFromPullback(AbstractJacobian):
 def _matrix(xp: Any, d: Any, rows: int) -> Any:
     """Stacked products ``(rows, *shape)`` as a matrix ``(rows, size)``. Reshaped only
     when not one already: on an engine that runs eagerly (JAX outside jit), every
-    operation is a dispatch that costs as much as a small Jacobian. With no rows (an
-    empty x or y) the size is spelled out: ``-1`` is ambiguous in an empty array."""
+    operation is a dispatch that costs as much as a small Jacobian."""
     if len(d.shape) == 2:
         return d
-    return xp.reshape(d, (rows, -1) if rows else (0, int(np.prod(d.shape[1:], dtype=np.int64))))
+    cols = 1
+    for n in d.shape[1:]:  # not -1, which no reshape can infer for an empty x or y
+        cols *= int(n)
+    return xp.reshape(d, (rows, cols))
 
 
 def output(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from ._checks_contract import check_not_supported as check_not_supported
     from ._checks_contract import check_prep_mismatch as check_prep_mismatch
     from ._checks_contract import check_result_type as check_result_type
+    from ._checks_state import check_ownership as check_ownership
+    from ._checks_state import check_state as check_state
     from ._compare import CheckFailure as CheckFailure
     from ._compare import SkipCheck as SkipCheck
     from ._counts import CallCount as CallCount
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from ._scenarios import default_scenarios as default_scenarios
     from ._scenarios import float32_scenarios as float32_scenarios
     from ._scenarios import inplace_scenarios as inplace_scenarios
+    from ._scenarios import layout_scenarios as layout_scenarios
     from ._scenarios import second_order_scenarios as second_order_scenarios
     from ._scenarios import sparse_scenarios as sparse_scenarios
 
@@ -67,6 +70,7 @@ _LAZY = {
     "check_no_mutation": "._checks_contract",
     "check_not_supported": "._checks_contract",
     "check_out": "._checks",
+    "check_ownership": "._checks_state",
     "check_prep_mismatch": "._checks_contract",
     "check_prep_reuse": "._checks",
     "check_prepared": "._checks",
@@ -74,6 +78,7 @@ _LAZY = {
     "check_result_type": "._checks_contract",
     "check_same_point": "._checks",
     "check_sparse_matches_dense": "._checks",
+    "check_state": "._checks_state",
     "check_value": "._checks",
     "CheckFailure": "._compare",
     "SkipCheck": "._compare",
@@ -90,6 +95,7 @@ _LAZY = {
     "default_scenarios": "._scenarios",
     "float32_scenarios": "._scenarios",
     "inplace_scenarios": "._scenarios",
+    "layout_scenarios": "._scenarios",
     "second_order_scenarios": "._scenarios",
     "sparse_scenarios": "._scenarios",
 }
@@ -114,6 +120,7 @@ __all__ = [
     "check_no_mutation",
     "check_not_supported",
     "check_out",
+    "check_ownership",
     "check_prep_mismatch",
     "check_prep_reuse",
     "check_prepared",
@@ -121,12 +128,14 @@ __all__ = [
     "check_result_type",
     "check_same_point",
     "check_sparse_matches_dense",
+    "check_state",
     "check_value",
     "context_scenarios",
     "default_scenarios",
     "float32_scenarios",
     "generate_checks",
     "inplace_scenarios",
+    "layout_scenarios",
     "parametrize_with_checks",
     "second_order_scenarios",
     "sparse_scenarios",

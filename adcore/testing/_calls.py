@@ -17,6 +17,7 @@ from adcore._registry.convert import from_numpy
 from adcore._registry.convert import to_numpy as _to_numpy
 
 from ..errors import ArgumentError
+from ._layouts import build, layout_of
 from ._scenario import Scenario
 
 __all__ = ["SPECS", "Inputs", "OperatorSpec", "inputs_for", "to_family", "to_numpy"]
@@ -121,12 +122,19 @@ class Inputs:
 
 
 def inputs_for(scenario: Scenario, family: str, *, x: Any = None) -> Inputs:
-    """Fresh copies of the scenario's inputs in ``family`` (at ``x`` if given)."""
+    """Fresh copies of the scenario's inputs in ``family`` (at ``x`` if given); ``x`` and
+    the tangents like it in the layout that a ``"layout:<name>"`` tag names."""
     conv = lambda v: to_family(v, family)
+    x = scenario.x if x is None else x
+    layout = layout_of(scenario.tags)
+    like_x = conv
+    if layout is not None and isinstance(x, np.ndarray):
+        xp = ad.array_namespace(conv(np.zeros((1,), dtype=x.dtype)))
+        like_x = lambda v: build(layout, v, conv, xp) if np.shape(v) == np.shape(x) else conv(v)
     contexts = tuple(type(c)(conv(c.value)) for c in scenario.contexts)
-    tangents = None if scenario.tangents is None else tuple(map(conv, scenario.tangents))
+    tangents = None if scenario.tangents is None else tuple(map(like_x, scenario.tangents))
     y = None if scenario.y is None else conv(scenario.y)
-    return Inputs(scenario.f, conv(scenario.x if x is None else x), tangents, contexts, y)
+    return Inputs(scenario.f, like_x(x), tangents, contexts, y)
 
 
 def to_family(value: Any, family: str) -> Any:

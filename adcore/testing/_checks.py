@@ -21,6 +21,7 @@ from ._checks_contract import (
     check_prep_mismatch,
     check_result_type,
 )
+from ._checks_state import check_ownership, check_state
 from ._compare import CheckFailure, SkipCheck, assert_close
 from ._scenario import Scenario
 
@@ -143,7 +144,7 @@ def check_dot_product(backend: Any, scenario: Scenario, family: str = "numpy") -
     s = inputs_for(scenario, family)
     value = np.asarray(value_of(scenario))
     t_np = np.linspace(0.5, -1.0, scenario.x.size).reshape(scenario.x.shape).astype(scenario.x.dtype)
-    w_np = np.linspace(-1.0, 0.7, max(value.size, 1)).reshape(value.shape).astype(value.dtype)
+    w_np = np.linspace(-1.0, 0.7, value.size).reshape(value.shape).astype(value.dtype)
     t = to_family(t_np, family)
     w = to_family(w_np, family) if isinstance(value_of(scenario), np.ndarray) else float(w_np)
     y = {} if s.y is None else {"y": s.y}
@@ -177,11 +178,13 @@ CHECKS = (
     check_reference,
     check_prepared,
     check_prep_reuse,
+    check_state,
     check_same_point,
     check_out,
     check_value,
     check_batch,
     check_no_mutation,
+    check_ownership,
     check_result_type,
     check_prep_mismatch,
     check_dot_product,

@@ -86,7 +86,8 @@ def check_prep_mismatch(backend: Any, scenario: Scenario, family: str = "numpy")
     s = inputs_for(scenario, family)
     prep = spec.prepare_for(s, backend)
     other_dtype = _other_dtype(family, scenario.x, s.x)
-    for what, x in (("shape", np.concatenate([scenario.x.ravel(), scenario.x.ravel()[:1]])),
+    longer = np.concatenate([scenario.x.ravel(), np.full(1, 0.5, scenario.x.dtype)])
+    for what, x in (("shape", longer),
                     ("dtype", scenario.x.astype(other_dtype))):
         wrong = inputs_for(scenario, family, x=x)
         try:

@@ -181,6 +181,9 @@ def coordinate_derivatives(
     points = _coordinate_points(ev.flat, x0.tolist(), index, H, Vp, Vm)
     count = int(np.isfinite(H).sum())
     value, f0, F = ev.evaluate(x, c, y, points, 2 * count, scalar)
+    if not index or f0.size == 0:  # an empty x or f(x): every derivative is empty or 0
+        zeros = np.zeros((len(x0), *f0.shape), np.result_type(f0.dtype, ev.xdtype))
+        return value, zeros, np.zeros(zeros.shape)
     D0, noise = first_differences(scatter(F, H, 2), dp + dm, _eps(ev, f0))
     D, E = extrapolate(D0, noise)
     if ev.complex_x:
@@ -208,6 +211,9 @@ def directional_derivatives(
 
     count = int(np.isfinite(H).sum())
     value, f0, F = ev.evaluate(x, c, y, points(), 2 * count)
+    if x0.size == 0 or f0.size == 0:  # an empty x or f(x): every derivative is empty or 0
+        zeros = np.zeros((len(T), *f0.shape), np.result_type(f0.dtype, ev.xdtype))
+        return value, zeros, np.zeros(zeros.shape)
     D0, noise = first_differences(scatter(F, H, 2), 2 * H, _eps(ev, f0))
     D, E = extrapolate(D0, noise)
     return value, D, E

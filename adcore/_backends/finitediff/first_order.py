@@ -192,7 +192,7 @@ class Gradient(Prepared, AbstractGradient):
 class Jacobian(Prepared, AbstractJacobian):
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
         value, D = first_order(self.ev, x, contexts, y)
-        self.keep_error(lambda E: E.reshape(self.ev.n, -1).T.copy())
+        self.keep_error(lambda E: E.reshape(self.ev.n, math.prod(E.shape[1:])).T.copy())
         J = D.reshape(self.ev.n, math.prod(D.shape[1:])).T
         dtype = self.ev.xdtype
         if np.iscomplexobj(J):

@@ -11,6 +11,7 @@ from .._scenario import Scenario
 from ._first_order import default_scenarios as default_scenarios
 from ._first_order import float32_scenarios as float32_scenarios
 from ._first_order import inplace_scenarios as inplace_scenarios
+from ._layouts import layout_scenarios as layout_scenarios
 from ._second_order import second_order_scenarios as second_order_scenarios
 from ._sparse import sparse_scenarios as sparse_scenarios
 from ._with_contexts import context_scenarios as context_scenarios
@@ -21,17 +22,20 @@ __all__ = [
     "default_scenarios",
     "float32_scenarios",
     "inplace_scenarios",
+    "layout_scenarios",
     "second_order_scenarios",
     "sparse_scenarios",
 ]
 
 
 def all_scenarios() -> list[Scenario]:
-    """Every family but the sparse one: default, in-place, context, float32, second order."""
+    """Every family but the sparse one: default, in-place, context, float32, second order,
+    layout."""
     return [
         *default_scenarios(),
         *inplace_scenarios(),
         *context_scenarios(),
         *float32_scenarios(),
         *second_order_scenarios(),
+        *layout_scenarios(),
     ]

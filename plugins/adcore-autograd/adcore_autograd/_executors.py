@@ -64,6 +64,16 @@ def _like_value(r: Any, value: Any) -> Any:
     return r
 
 
+def _owned(r: Any, args: tuple[Any, ...]) -> Any:
+    """``r``, copied where it may share memory with one of ``args``: autograd hands back
+    ``x`` (or a view of it) for an ``f`` that returns it, and a tangent for a linear ``f``,
+    and a result is the caller's own (SPEC 10). A bounds check, for fresh results."""
+    if type(r) is np.ndarray and any(type(a) is np.ndarray and np.may_share_memory(r, a)
+                                     for a in args):
+        return r.copy()
+    return r
+
+
 def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
     """The standard basis of arrays of ``shape``, stacked: ``(size, *shape)``."""
     n = int(np.prod(shape))
@@ -103,8 +113,8 @@ class Pullback(AbstractPullback):
         self, x: Any, ty: Tangents, contexts: Contexts, y: Any = None
     ) -> tuple[Any, Tangents]:
         vjp, value = make_vjp(_bind(self.f, contexts), x)
-        cast = self.cast
-        return value, tuple([cast(vjp(t)) for t in ty])
+        cast, args = self.cast, (x, *contexts, *ty)
+        return _owned(value, args), tuple([_owned(cast(vjp(t)), args) for t in ty])
 
 
 class SamePointPullback(Pullback):
@@ -120,8 +130,10 @@ class SamePointPullback(Pullback):
         if self.trace is None:
             self.trace = make_vjp(_bind(self.f, contexts), x)
         vjp, value = self.trace
-        cast = self.cast
-        return value, tuple([cast(vjp(t)) for t in ty])
+        cast, args = self.cast, (x, *contexts, *ty)
+        # The value kept with the trace is returned at every call: each gets a copy.
+        value = value.copy() if type(value) is np.ndarray else value
+        return _owned(value, args), tuple([_owned(cast(vjp(t)), args) for t in ty])
 
 
 class Pushforward(AbstractPushforward):
@@ -133,10 +145,15 @@ class Pushforward(AbstractPushforward):
     def value_and_pushforward(
         self, x: Any, tx: Tangents, contexts: Contexts, y: Any = None
     ) -> tuple[Any, Tangents]:
+        if not tx or np.size(x) == 0:
+            # No tangent (the basis of an empty x), or nothing to differentiate: autograd
+            # would warn that the output is independent of x, rightly.
+            value = _owned(_bind(self.f, contexts)(x), (x, *contexts))
+            return value, tuple(_like_value(anp.zeros(np.shape(value)), value) for _ in tx)
         jvp = make_jvp(_bind(self.f, contexts), x)
         pairs = [jvp(t) for t in tx]
-        value = pairs[-1][0]
-        return value, tuple([_like_value(ty, value) for _, ty in pairs])
+        value, args = pairs[-1][0], (x, *contexts, *tx)
+        return _owned(value, args), tuple([_owned(_like_value(ty, value), args) for _, ty in pairs])
 
 
 # --- first order
@@ -151,7 +168,8 @@ class Gradient(AbstractGradient):
     def value_and_gradient(self, x: Any, contexts: Contexts) -> tuple[Any, Any]:
         vjp, value = make_vjp(_bind(self.f, contexts), x)
         _require_scalar(value)
-        return value, self.cast(vjp(vspace(value).ones()))
+        args = (x, *contexts)
+        return _owned(value, args), _owned(self.cast(vjp(vspace(value).ones())), args)
 
 
 class ForwardJacobian(AbstractJacobian):
@@ -162,9 +180,12 @@ class ForwardJacobian(AbstractJacobian):
         self.basis = _basis(x.shape, x.dtype)
 
     def value_and_jacobian(self, x: Any, contexts: Contexts, y: Any = None) -> tuple[Any, Any]:
+        if not len(self.basis):  # an empty x: no column, and no pushforward to give f(x)
+            value = _owned(_bind(self.f, contexts)(x), (x, *contexts))
+            return value, np.zeros((np.size(value), 0), dtype=self.dtype)
         jvp = make_jvp(_bind(self.f, contexts), x)
         pairs = [jvp(e) for e in self.basis]
-        value = pairs[0][0]
+        value = _owned(pairs[0][0], (x, *contexts))
         J = anp.stack([col for _, col in pairs], axis=-1)
         return value, _as_dtype(anp.reshape(J, (-1, len(self.basis))), self.dtype)
 
@@ -194,8 +215,9 @@ class ReverseJacobian(AbstractJacobian):
         basis = self.basis
         if basis is None or basis.shape[1:] != np.shape(value):
             basis = self.basis = _basis(np.shape(value), anp.result_type(value))
-        J = anp.stack([vjp(e) for e in basis])
-        return value, _as_dtype(anp.reshape(J, (len(basis), self.n)), self.dtype)
+        rows = [vjp(e) for e in basis]
+        J = anp.stack(rows) if rows else np.zeros((0, self.n), dtype=self.dtype)
+        return _owned(value, (x, *contexts)), _as_dtype(anp.reshape(J, (len(basis), self.n)), self.dtype)
 
 
 # --- second order
@@ -212,8 +234,8 @@ class HVP(AbstractHVP):
 
     def gradient_and_hvp(self, x: Any, tx: Tangents, contexts: Contexts) -> tuple[Any, Tangents]:
         hvp, grad = self._trace(x, contexts)
-        cast = self.cast
-        return cast(grad), tuple([cast(hvp(t)) for t in tx])
+        cast, args = self.cast, (x, *contexts, *tx)
+        return _owned(cast(grad), args), tuple([_owned(cast(hvp(t)), args) for t in tx])
 
 
 class SamePointHVP(HVP):
@@ -226,7 +248,8 @@ class SamePointHVP(HVP):
     def _trace(self, x: Any, contexts: Contexts) -> tuple[Any, Any]:
         if self.trace is None:
             self.trace = super()._trace(x, contexts)
-        return self.trace
+        hvp, grad = self.trace  # the gradient kept is returned at every call: each gets a copy
+        return hvp, (grad.copy() if type(grad) is np.ndarray else grad)
 
 
 class ForwardOverReverseHVP(AbstractHVP):
@@ -236,10 +259,13 @@ class ForwardOverReverseHVP(AbstractHVP):
         self.f, self.cast = f, _caster(x)
 
     def gradient_and_hvp(self, x: Any, tx: Tangents, contexts: Contexts) -> tuple[Any, Tangents]:
-        jvp = make_jvp(_gradient_of(_bind(self.f, contexts), []), x)
+        grad_fn = _gradient_of(_bind(self.f, contexts), [])
+        if not tx:
+            return _owned(self.cast(grad_fn(x)), (x, *contexts)), ()
+        jvp = make_jvp(grad_fn, x)
         pairs = [jvp(t) for t in tx]
-        cast = self.cast
-        return cast(pairs[-1][0]), tuple([cast(h) for _, h in pairs])
+        cast, args = self.cast, (x, *contexts, *tx)
+        return _owned(cast(pairs[-1][0]), args), tuple([_owned(cast(h), args) for _, h in pairs])
 
 
 class Hessian(AbstractHessian):
@@ -253,6 +279,9 @@ class Hessian(AbstractHessian):
     def value_gradient_and_hessian(self, x: Any, contexts: Contexts) -> tuple[Any, Any, Any]:
         values: list[Any] = []
         grad_fn = _gradient_of(_bind(self.f, contexts), values)
+        if not self.n:  # an empty x: no row, and no product to give f(x)
+            empty = np.zeros((0, 0), dtype=self.dtype)
+            return getval(_bind(self.f, contexts)(x)), np.zeros_like(x), empty
         if self.forward:
             jvp = make_jvp(grad_fn, x)
             pairs = [jvp(e) for e in self.basis]
@@ -261,4 +290,5 @@ class Hessian(AbstractHessian):
             hvp, grad = make_vjp(grad_fn, x)
             H = anp.stack([hvp(e) for e in self.basis])
         H = anp.reshape(H, (self.n, self.n))
-        return getval(values[0]), _as_dtype(grad, self.dtype), _as_dtype(H, self.dtype)
+        value = _owned(getval(values[0]), (x, *contexts))
+        return value, _as_dtype(grad, self.dtype), _as_dtype(H, self.dtype)

@@ -141,6 +141,8 @@ def _push(f: Callable[..., Any], x: Any, t: Any, contexts: tuple[Any, ...]) -> A
 
 def jvp(f: Callable[..., Any], x: Any, tx: Tangents, contexts: tuple[Any, ...]) -> Any:
     """``(f(x), ty)``: one forward pass per tangent."""
+    if not tx:  # no tangent (the basis of an empty x): f(x) alone
+        return f(x, *contexts), ()
     pairs = [_push(f, x, t, contexts) for t in tx]
     return pairs[-1][0], tuple([ty for _, ty in pairs])
 
@@ -157,6 +159,8 @@ def jacobian_reverse(
     """``(f(x), J)``: the rows, pulled back from one recording."""
     tape, y = record(f, x, contexts, persistent=not vectorized)
     m, n = _size(y.shape), _size(x.shape)
+    if m * n == 0:  # an empty x or y: no basis to pull back or push forward
+        return y, tf.zeros((m, n), dtype=x.dtype)
     if vectorized:
         J = tape.jacobian(y, x, unconnected_gradients=ZERO)
     else:
@@ -169,6 +173,9 @@ def jacobian_forward(
 ) -> Any:
     """``(f(x), J)``: the columns, pushed forward along the basis of ``x``."""
     basis, n = _basis(x), _size(x.shape)
+    if n == 0:
+        y = f(x, *contexts)
+        return y, tf.zeros((_size(y.shape), 0), dtype=x.dtype)
     if vectorized:
         y = f(x, *contexts)
         columns = tf.vectorized_map(lambda t: _push(f, x, t, contexts)[1], basis)
@@ -216,6 +223,8 @@ def hvp_reverse(f: Callable[..., Any], x: Any, tx: Tangents, contexts: tuple[Any
 
 def hvp_forward(f: Callable[..., Any], x: Any, tx: Tangents, contexts: tuple[Any, ...]) -> Any:
     """``(grad, tg)``: forward over reverse, one pass per tangent."""
+    if not tx:
+        return gradient(f, x, contexts)[1], ()
     triples = [_push_gradient(f, x, t, contexts) for t in tx]
     return triples[-1][1], tuple([h for _, _, h in triples])
 
@@ -226,6 +235,8 @@ def hessian_reverse(
     """``(f(x), grad, H)``: the Jacobian of the recorded gradient, row by row."""
     outer, y, g = record_gradient(f, x, contexts, persistent=not vectorized)
     n = _size(x.shape)
+    if n == 0:
+        return y, g, tf.zeros((0, 0), dtype=x.dtype)
     if vectorized:
         H = outer.jacobian(g, x, unconnected_gradients=ZERO)
     else:
@@ -238,6 +249,9 @@ def hessian_forward(
 ) -> Any:
     """``(f(x), grad, H)``: forward over reverse along the basis of ``x``, column by column."""
     basis, n = _basis(x), _size(x.shape)
+    if n == 0:
+        y, g = gradient(f, x, contexts)
+        return y, g, tf.zeros((0, 0), dtype=x.dtype)
     if vectorized:
         y, g = gradient(f, x, contexts)
         columns = tf.vectorized_map(lambda t: _push_gradient(f, x, t, contexts)[2], basis)

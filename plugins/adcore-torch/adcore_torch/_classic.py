@@ -92,7 +92,8 @@ def hessian(g: Fn, forward: bool) -> tuple[Fn, Fn]:
         with torch.enable_grad():
             leaf, v = _record(g, x, c)
             gr = grad_of(v, leaf, create_graph=True)
-            H = torch.stack([grad_of(gr, leaf, e) for e in _basis(x)])
+            rows = [grad_of(gr, leaf, e) for e in _basis(x)]
+            H = torch.stack(rows) if rows else x.new_zeros((0, *x.shape))
             return v.detach(), gr.detach(), H.reshape(x.shape + x.shape)
 
     return lambda x, *c: full(x, *c)[2], full

@@ -36,9 +36,11 @@ __all__ = [
     "contexts_to_torch",
     "fill",
     "grad_free",
+    "owned",
     "quiet_torch_internals",
     "recording",
     "refuse_under_classic",
+    "storages",
     "tangent",
     "to_torch",
     "traceable",
@@ -140,6 +142,28 @@ def back(r: Tensor, x: Any) -> Any:
     if isinstance(x, (float, int)):
         return a.item() if a.ndim == 0 else a
     return a[()] if a.ndim == 0 else a
+
+
+def storages(*tensors: Any) -> frozenset[int]:
+    """Where the memory of each tensor among ``tensors`` starts: a view shares its base's.
+    None inside a torch.func transform, whose tensors have no storage to read."""
+    if transform_running() is not None:
+        return frozenset()
+    return frozenset(t.untyped_storage().data_ptr() for t in tensors if isinstance(t, Tensor))
+
+
+def owned(r: Any, taken: frozenset[int]) -> Any:
+    """``r``, cloned where it shares memory with the arguments whose storages are ``taken``.
+
+    A result is the caller's own (SPEC 10): torch hands back what it was given where it
+    can, a tangent for a linear ``f``, ``x`` or a view of it for an ``f`` that returns one,
+    and ``.numpy()`` shares the tensor's memory. Fresh results, the usual case, cost one
+    pointer comparison. Inside a torch.func transform nothing reaches the caller, and a
+    transform's tensors have no storage to compare.
+    """
+    if not isinstance(r, Tensor) or transform_running() is not None:
+        return r
+    return r.clone() if r.untyped_storage().data_ptr() in taken else r
 
 
 def fill(y: Any, value: Tensor) -> Any:

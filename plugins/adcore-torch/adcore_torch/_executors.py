@@ -32,7 +32,9 @@ from ._convert import (
     contexts_to_torch,
     fill,
     grad_free,
+    owned,
     refuse_under_classic,
+    storages,
     tangent,
     to_torch,
     transform_running,
@@ -83,11 +85,17 @@ class _Batched:
     def _run(self, x: Any, tangents: Tangents, contexts: tuple[Any, ...], convert: Fn) -> Any:
         xt = to_torch(x)
         cs = contexts_to_torch(contexts)
+        ts = tuple(convert(t, xt) for t in tangents)
         with grad_free():
-            if len(tangents) == 1:
-                v, r = self.one(xt, convert(tangents[0], xt), *cs)
-                return xt, v, (r,)
-            return xt, *self.many(xt, tuple(convert(t, xt) for t in tangents), *cs)
+            if len(ts) == 1:
+                v, r = self.one(xt, ts[0], *cs)
+                rs: Any = (r,)
+            else:
+                v, rs = self.many(xt, ts, *cs)
+        taken = storages(xt, *ts, *cs)
+        if isinstance(rs, Tensor):
+            return xt, owned(v, taken), owned(rs, taken)
+        return xt, owned(v, taken), tuple(owned(r, taken) for r in rs)
 
     def _run_stacked(self, x: Any, d: Any, contexts: tuple[Any, ...]) -> Any:
         xt, v, results = self._run(x, tuple(to_torch(d).unbind(0)), contexts, _keep)
@@ -152,13 +160,14 @@ class Gradient(AbstractGradient):
     def __init__(self, f: Fn, g: Fn, transformed: Fn, compiled: Fn | None, one: Tensor) -> None:
         # `g` is `f` wrapped for its Cache contexts; with no context at all it is `f`.
         self.f, self.g, self.transformed, self.compiled, self.one = f, g, transformed, compiled, one
+        self.ones = storages(one)
 
     def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
         if contexts or type(x) is not Tensor or transform_running() is not None or classic.depth:
             return self.value_and_gradient(x, contexts)[1]
         if self.compiled is not None:
             with torch.no_grad():
-                return self.compiled(x.detach())[1]
+                return _fresh(self.compiled(x.detach())[1], self.ones)
         leaf = x.detach().requires_grad_()
         if torch.is_grad_enabled():
             return self._backward(self.f(leaf), leaf)
@@ -168,9 +177,10 @@ class Gradient(AbstractGradient):
     def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         xt = to_torch(x)
         cs = contexts_to_torch(contexts)
-        if transform_running() is not None:
+        if transform_running() is not None:  # inside an outer transform, nothing is the caller's
             v, g = self.transformed(xt, *cs)
-        elif self.compiled is not None:
+            return back(v, x), back(g, x)
+        if self.compiled is not None:
             refuse_under_classic()
             with torch.no_grad():
                 v, g = self.compiled(xt.detach(), *cs)
@@ -180,7 +190,8 @@ class Gradient(AbstractGradient):
             with torch.enable_grad():
                 y = self.g(leaf, *cs)
                 v, g = y.detach(), self._backward(y, leaf)
-        return back(v, x), back(g, x)
+        taken = storages(xt, *cs)
+        return back(owned(v, taken), x), back(_fresh(owned(g, taken), self.ones), x)
 
     def _backward(self, y: Any, leaf: Tensor) -> Tensor:
         if not y.requires_grad:
@@ -190,7 +201,15 @@ class Gradient(AbstractGradient):
             (g,) = _run_backward((y,), (one,), False, False, (leaf,), True, accumulate_grad=False)
         else:
             (g,) = torch.autograd.grad(y, leaf, allow_unused=True)
-        return torch.zeros_like(leaf) if g is None else g
+        return torch.zeros_like(leaf) if g is None else _fresh(g, self.ones)
+
+
+def _fresh(g: Tensor, ones: frozenset[int]) -> Tensor:
+    """A gradient that autograd made of the cotangent ``1`` (``one.expand(x.shape)`` for
+    ``f = x.sum()``) is a view of the prep's ``one``: the caller's copy of it."""
+    if g.untyped_storage().data_ptr() in ones or 0 in g.stride():
+        return g.clone()
+    return g
 
 
 class Jacobian(AbstractJacobian):
@@ -211,6 +230,7 @@ class Jacobian(AbstractJacobian):
         cs = contexts_to_torch(contexts)
         with grad_free():
             v, J = self.with_value(xt, *cs)
+        v = owned(v, storages(xt, *cs))
         return _value(v, x, y), _result(_matrix(J, xt, v.numel()), x, xt)
 
 
@@ -232,7 +252,8 @@ class Hessian(AbstractHessian):
         with grad_free():
             v, g, H = self.full(xt, *cs)
         n = xt.numel()
-        return back(v, x), _result(g, x, xt), _result(_matrix(H, xt, n), x, xt)
+        taken = storages(xt, *cs)
+        return back(owned(v, taken), x), _result(g, x, xt), _result(_matrix(H, xt, n), x, xt)
 
 
 class SecondDerivative(AbstractSecondDerivative):
@@ -246,4 +267,4 @@ class SecondDerivative(AbstractSecondDerivative):
         cs = contexts_to_torch(contexts)
         with grad_free():
             v, d, d2 = self.full(xt, *cs)
-        return back(v, x), _result(d, x, xt), _result(d2, x, xt)
+        return back(owned(v, storages(xt, *cs)), x), _result(d, x, xt), _result(d2, x, xt)

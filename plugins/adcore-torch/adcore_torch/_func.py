@@ -83,10 +83,13 @@ def jacobian(g: Fn, forward: bool) -> tuple[Fn, Fn]:
     both = transform(twice, has_aux=True)
 
     def with_value(x: Any, *c: Any) -> Any:
+        if x.numel() == 0:  # torch.func's jacfwd indexes a basis that an empty x lacks
+            v = g(x, *c)
+            return v, x.new_zeros(v.shape + x.shape)
         J, v = both(x, *c)
         return v, J
 
-    return plain, with_value
+    return lambda x, *c: with_value(x, *c)[1] if x.numel() == 0 else plain(x, *c), with_value
 
 
 def hessian(g: Fn, forward: bool) -> tuple[Fn, Fn]:
@@ -103,10 +106,12 @@ def hessian(g: Fn, forward: bool) -> tuple[Fn, Fn]:
     both = outer(grad_with_aux, has_aux=True)
 
     def full(x: Any, *c: Any) -> Any:
+        if x.numel() == 0:  # torch.func's jacfwd indexes a basis that an empty x lacks
+            return g(x, *c), torch.zeros_like(x), x.new_zeros(x.shape + x.shape)
         H, (v, gr) = both(x, *c)
         return v, gr, H
 
-    return plain, full
+    return lambda x, *c: full(x, *c)[2] if x.numel() == 0 else plain(x, *c), full
 
 
 def hvp(g: Fn, forward: bool) -> tuple[Fn, Fn]:

@@ -15,7 +15,7 @@ _COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "ar
             "error")
 
 _MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-place f",
-             "contexts", "batched tangents", "array families")
+             "contexts", "batched tangents", "nested", "thread-safe", "array families")
 
 
 def run_backends(args: argparse.Namespace) -> int:
@@ -58,6 +58,7 @@ def capability_markdown() -> str:
         caps = info.capabilities
         rows.append((f"`{info.cls.__name__}` (`{info.name}`)", info.distribution,
                      ", ".join(caps["modes"]), ", ".join(caps["native"]) or "-",
-                     *("yes" if caps[key] else "no" for key in ("inplace", "contexts", "batched_tangents")),
+                     *("yes" if caps[key] else "no"
+                       for key in ("inplace", "contexts", "batched_tangents", "nested", "thread_safe")),
                      ", ".join(caps["array_families"])))
     return render.markdown_table(_MARKDOWN, rows)

@@ -9,10 +9,12 @@ from .._core.arrays import copy_into, describe, family, is_scalar, signature
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
+from .._core.threads import serialized_prepare
 from .._registry.plugins import available_backends
 from ..errors import NotSupportedError
 
-__all__ = ["INPLACE_OPERATORS", "copy_tangents", "make_prep", "routed", "validate"]
+__all__ = ["INPLACE_OPERATORS", "copy_tangents", "levels", "make_prep", "prepare_native", "routed",
+           "validate"]
 
 #: Operators that accept in-place functions ``f(y, x, *contexts)``.
 INPLACE_OPERATORS = ("derivative", "jacobian", "pushforward", "pullback")
@@ -121,6 +123,26 @@ def routed(backend: Any, operator: str) -> Any:
     while (to := backend.route(operator)) is not backend:
         backend = to
     return backend
+
+
+def prepare_native(backend: Any, operator: str, *args: Any, **kwargs: Any) -> Any:
+    """``backend.prepare_<operator>(*args, **kwargs)``: every entry of the core into a
+    backend's engine goes through here, serialized where the backend is not thread-safe."""
+    return serialized_prepare(backend, getattr(backend, f"prepare_{operator}"), *args, **kwargs)
+
+
+def levels(backend: Any, operator: str) -> tuple[Any, Any]:
+    """The backends of the outer and inner levels of a second-order fallback. Raise
+    ``NotSupportedError`` where one backend would differentiate its own results and
+    declares that it cannot (``nested = False``): never the numbers of a wrong nesting."""
+    outer, inner = backend.route("outer"), backend.route("inner")
+    if outer == inner and not outer.nested:
+        raise NotSupportedError(
+            f"{operator}: {outer!r} declares nested=False: it cannot differentiate its own "
+            f"results, and has no native {operator}. Differentiate its results with another "
+            f"backend: adcore.SecondOrder(adcore.AutoFiniteDiff(), {outer!r})."
+        )
+    return outer, inner
 
 
 def copy_tangents(out: Any, results: tuple[Any, ...], what: str = "out") -> tuple[Any, ...]:

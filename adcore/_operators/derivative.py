@@ -9,7 +9,7 @@ from .._core.arrays import copy_into, describe, is_scalar, ones_scalar, signatur
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import make_prep, routed, validate
+from .common import make_prep, prepare_native, routed, validate
 from .executors import AbstractDerivative, AbstractPushforward
 from .primitives import pushforward_executor
 
@@ -81,7 +81,7 @@ def derivative_executor(
     """The backend's native derivative, else a pushforward along ``1``."""
     backend = routed(backend, "derivative")
     if "derivative" in backend.native:
-        return backend.prepare_derivative(f, x, contexts, y=y)
+        return prepare_native(backend, "derivative", f, x, contexts, y=y)
     one = ones_scalar(x, array_namespace(x))
     return DerivativeFromPushforward(pushforward_executor(backend, f, x, (one,), contexts, y), one)
 

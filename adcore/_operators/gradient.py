@@ -9,7 +9,7 @@ from .._core.arrays import copy_into, describe, ones_scalar, signature
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import make_prep, routed, validate
+from .common import make_prep, prepare_native, routed, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, pullback_executor
 
@@ -73,7 +73,7 @@ def gradient_executor(
     the one-row Jacobian from a batch of pushforwards."""
     backend = routed(backend, "gradient")
     if "gradient" in backend.native:
-        return backend.prepare_gradient(f, x, contexts)
+        return prepare_native(backend, "gradient", f, x, contexts)
     value = f(x, *unwrap(contexts))
     if getattr(value, "shape", ()) != ():
         raise ValueError(non_scalar_message(describe(signature(value))))

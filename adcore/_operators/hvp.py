@@ -8,7 +8,7 @@ from typing import Any
 from .._core.arrays import copy_into
 from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
-from .common import copy_tangents, make_prep, routed, validate
+from .common import copy_tangents, levels, make_prep, prepare_native, routed, validate
 from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
 from .primitives import pullback_executor, pushforward_executor
@@ -99,8 +99,8 @@ def hvp_executor(
     """
     backend = routed(backend, "hvp")
     if "hvp" in backend.native:
-        return backend.prepare_hvp(f, x, tx, contexts, same_point=same_point)
-    outer, inner = backend.route("outer"), backend.route("inner")
+        return prepare_native(backend, "hvp", f, x, tx, contexts, same_point=same_point)
+    outer, inner = levels(backend, "hvp")
     if "forward" in outer.modes:
         return HVPFromPushforwardOfGradient(outer, inner, f, x, tx, contexts, same_point)
     if "reverse" not in inner.modes:

@@ -8,7 +8,7 @@ from typing import Any
 from .._core.arrays import copy_into
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import make_prep, routed, validate
+from .common import levels, make_prep, prepare_native, routed, validate
 from .derivative import derivative_executor, require_scalar
 from .executors import AbstractDerivative, AbstractSecondDerivative
 
@@ -77,8 +77,8 @@ def second_derivative_executor(
     """The backend's native second derivative, else the outer derivative of the inner one."""
     backend = routed(backend, "second_derivative")
     if "second_derivative" in backend.native:
-        return backend.prepare_second_derivative(f, x, contexts)
-    outer, inner = backend.route("outer"), backend.route("inner")
+        return prepare_native(backend, "second_derivative", f, x, contexts)
+    outer, inner = levels(backend, "second_derivative")
     return SecondDerivativeFromDerivatives(outer, inner, f, x, contexts)
 
 

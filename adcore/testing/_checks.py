@@ -21,6 +21,7 @@ from ._checks_contract import (
     check_prep_mismatch,
     check_result_type,
 )
+from ._checks_threads import check_thread_safety
 from ._compare import CheckFailure, SkipCheck, assert_close
 from ._scenario import Scenario
 
@@ -187,4 +188,5 @@ CHECKS = (
     check_dot_product,
     check_not_supported,
     check_sparse_matches_dense,
+    check_thread_safety,
 )

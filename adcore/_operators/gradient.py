@@ -103,14 +103,19 @@ class GradientFromPullback(AbstractGradient):
 
 class GradientFromJacobian(AbstractGradient):
     def __init__(self, jacobian: AbstractJacobian, x: Any) -> None:
-        self.jacobian, self.xp, self.shape = jacobian, array_namespace(x), x.shape
+        self.jacobian, self.shape = jacobian, x.shape
 
     def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         value, J = self.jacobian.value_and_jacobian(x, contexts)
-        return value, self.xp.reshape(J, self.shape)
+        return value, self._shaped(J)
 
     def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        return self.xp.reshape(self.jacobian.jacobian(x, contexts), self.shape)
+        return self._shaped(self.jacobian.jacobian(x, contexts))
+
+    def _shaped(self, J: Any) -> Any:
+        # In J's own namespace: under an outer trace (an hvp nesting this gradient) J holds
+        # the tracer's values, whatever the x this was prepared with.
+        return array_namespace(J).reshape(J, self.shape)
 
 
 def non_scalar_message(what: str) -> str:

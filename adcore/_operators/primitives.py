@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core.arrays import basis, describe, is_scalar, signature, writable_numpy
+from .._core.arrays import basis, describe, is_scalar, signature, type_family, writable_numpy
 from .._core.contexts import unwrap
 from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError
@@ -103,7 +103,8 @@ class PushforwardFromPullback(AbstractPushforward):
     ) -> tuple[Any, Tangents]:
         value, J = self.jacobian.value_and_jacobian(x, contexts, y)
         xp = array_namespace(J)
-        return value, tuple(_shaped(value, J @ _flat(t, J, xp), xp) for t in tx)
+        # xp.matmul, not @: TensorFlow's @ multiplies matrices only.
+        return value, tuple(_shaped(value, xp.matmul(J, _flat(t, J, xp)), xp) for t in tx)
 
 
 class PullbackFromPushforward(AbstractPullback):
@@ -125,13 +126,17 @@ class PullbackFromPushforward(AbstractPullback):
                     f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
                     f"got {describe(signature(t))}."
                 )
-            tx.append(_shaped(x, v @ J, xp))
+            tx.append(_shaped(x, xp.matmul(v, J), xp))
         return value, tuple(tx)
 
 
 def _flat(t: Any, J: Any, xp: Any) -> Any:
     if is_scalar(t):
         return xp.asarray([t], dtype=J.dtype)
+    if type_family(type(t)) != type_family(type(J)):
+        # A tangent of the prep (numpy) meets J of an outer engine's trace: a second-order
+        # fallback differentiates this pushforward or pullback.
+        t = xp.asarray(t)
     return xp.reshape(t, (-1,))
 
 
@@ -213,10 +218,11 @@ class JacobianFromGather(AbstractJacobian):
 
 
 def _read(x: Any, J: Any) -> Any:
-    """For a numpy ``x`` the engine may give its own array: read it as numpy. Decided per
-    call, not per prep: a prep made for a numpy ``x`` also serves the engine's traced
-    values, when an outer level of differentiation (a hessian, an hvp) traces the inner one."""
-    return writable_numpy(J) if type(x) is np.ndarray else J
+    """For a numpy ``x`` (or a Python number) the engine may give its own array: read it as
+    numpy. Decided per call, not per prep: a prep made for a numpy ``x`` also serves the
+    engine's traced values, when an outer level of differentiation (a hessian, an hvp)
+    traces the inner one."""
+    return writable_numpy(J) if type(x) is np.ndarray or is_scalar(x) else J
 
 
 class JacobianFromPullback(AbstractJacobian):
@@ -227,7 +233,8 @@ class JacobianFromPullback(AbstractJacobian):
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dx = self.pullback.value_and_pullback_stacked(x, self.dy, contexts, y)
-        return value, _matrix(self.xp, dx, self.m)
+        # In dx's own namespace, as in JacobianFromPushforward._columns.
+        return value, _matrix(array_namespace(dx), dx, self.m)
 
 
 def _matrix(xp: Any, d: Any, rows: int) -> Any:

@@ -11,8 +11,11 @@ from . import render
 
 __all__ = ["capability_markdown", "run_backends"]
 
-_COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "array families",
-            "error")
+_COLUMNS = ("name", "distribution", "version", "modes", "native", "inplace", "nested",
+            "thread-safe", "array families", "error")
+
+_YES_NO = ("inplace", "nested", "thread_safe")
+_WHOLE = ("name", "version", "inplace", "nested", "thread-safe")  # columns that never wrap
 
 _MARKDOWN = ("backend (name)", "distribution", "modes", "native operators", "in-place f",
              "contexts", "batched tangents", "nested", "thread-safe", "array families")
@@ -24,7 +27,7 @@ def run_backends(args: argparse.Namespace) -> int:
         return 0
     rows = _rows()
     # Lists and errors wrap (between words, so a narrow terminal shows whole names).
-    columns = [render.Column(c.replace(" ", "\n"), wrap=c not in ("name", "version", "inplace"),
+    columns = [render.Column(c.replace(" ", "\n"), wrap=c not in _WHOLE,
                              min_width=18 if c == "native" else None) for c in _COLUMNS]
     styled: list[list[render.Cell]] = [[*row[:-1], [(row[-1], "red")]] for row in rows]
     if args.plain or not render.print_rich("adcore backends", columns, styled):
@@ -42,7 +45,7 @@ def _rows() -> list[tuple[str, ...]]:
             info.version or "-",
             ", ".join(caps.get("modes", ())) or "-",
             ", ".join(caps.get("native", ())) or "-",
-            ("yes" if caps["inplace"] else "no") if "inplace" in caps else "-",
+            *(("yes" if caps[key] else "no") if key in caps else "-" for key in _YES_NO),
             ", ".join(caps.get("array_families", ())) or "-",
             info.error or "",
         ))

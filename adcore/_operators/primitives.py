@@ -179,7 +179,7 @@ def jacobian_from_pullback(
         xp = array_namespace(y0)
         dy = basis(y0, xp)
         ty = tuple(dy[i] for i in range(dy.shape[0]))
-    return JacobianFromPullback(pullback_executor(backend, f, x, ty, contexts, y), dy, xp)
+    return JacobianFromPullback(pullback_executor(backend, f, x, ty, contexts, y), dy)
 
 
 class JacobianFromPushforward(AbstractJacobian):
@@ -228,8 +228,8 @@ def _read(x: Any, J: Any) -> Any:
 class JacobianFromPullback(AbstractJacobian):
     """Rows of J: one batch of pullbacks along the basis of y."""
 
-    def __init__(self, pullback: AbstractPullback, dy: Any, xp: Any) -> None:
-        self.pullback, self.dy, self.xp, self.m = pullback, dy, xp, dy.shape[0]
+    def __init__(self, pullback: AbstractPullback, dy: Any) -> None:
+        self.pullback, self.dy, self.m = pullback, dy, dy.shape[0]
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dx = self.pullback.value_and_pullback_stacked(x, self.dy, contexts, y)

@@ -20,11 +20,11 @@ def test_backends_prints_a_table_with_versions_capabilities_and_errors(
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["name", "distribution", "version", "modes", "native", "inplace",
-                                "array", "families", "error"]
+                                "nested", "thread-safe", "array", "families", "error"]
     rows = {line.split()[0] + " " + line.split()[1]: line for line in lines[1:]}
     assert rows["good adcore-good"].split() == ["good", "adcore-good", "0.3.0", "forward", "-",
-                                                "no", "numpy"]
-    assert rows["fine adcore-bad"].split()[3:7] == ["reverse", "gradient", "yes", "numpy"]
+                                                "no", "yes", "no", "numpy"]
+    assert rows["fine adcore-bad"].split()[3:9] == ["reverse", "gradient", "yes", "yes", "no", "numpy"]
     assert "ImportError: adcore-broken needs the engine" in rows["broken adcore-broken"]
     assert "already taken by AutoGood" in rows["good adcore-twin"]
     assert lines[1].startswith("finitediff")

@@ -87,7 +87,8 @@ def test_writing_a_backend_page_makes_a_plugin_that_passes_its_tests(tmp_path: P
     done = run("-m", "adcore", "backends", "--plain")
     assert done.returncode == 0, done.stderr
     rows = [line.split() for line in done.stdout.splitlines()]
-    assert ["complexstep", "adcore-complexstep", "0.1.0", "forward", "-", "yes", "numpy"] in rows
+    assert ["complexstep", "adcore-complexstep", "0.1.0", "forward", "-", "yes", "no", "yes",
+            "numpy"] in rows
 
 
 def test_capability_table_lists_what_the_installed_backends_declare() -> None:

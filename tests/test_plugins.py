@@ -315,7 +315,8 @@ def test_available_backends_lists_plugins_and_their_errors(paths: dict[str, Path
     assert ok[2] == {
         "name": "good", "cls": "AutoGood", "distribution": "adcore-good", "version": "0.3.0",
         "capabilities": {"modes": ["forward"], "native": [], "inplace": False, "contexts": True,
-                         "batched_tangents": False, "array_families": ["numpy"]},
+                         "batched_tangents": False, "nested": True, "thread_safe": False,
+                         "array_families": ["numpy"]},
         "error": None,
     }
     errors = {(r["distribution"], r["name"]): r["error"] for r in rows if r["error"] is not None}

@@ -29,17 +29,22 @@ def run_check(args: argparse.Namespace) -> int:
     # One scenario at a time, for the progress indication.
     for scenario in render.progress(scenarios, f"checking {chosen!r}", plain=args.plain,
                                     unit="scenarios"):
-        report.results += check_differentiation([chosen], [scenario]).results
+        part = check_differentiation([chosen], [scenario])
+        report.results += part.results
+        report.notes = list(dict.fromkeys([*report.notes, *part.notes]))
     rows = _rows(report)
     columns, turned = _turned(rows)
     if args.plain or not render.print_rich(f"adcore check {chosen!r}", columns, turned,
                                            caption=_CAPTION, compact=True):
         render.print_plain(rows, f"adcore check {chosen!r}: passed/failed/skipped per operator "
                                  "and check")
+    for note in report.notes:  # e.g. second order through finite differences (nested=False)
+        print(note)
     for r in report.failures:
         family = "" if r.family == "numpy" else f", {r.family}"
         print(f"{r.status.upper()} {r.check} [{r.scenario}{family}]: {r.message}")
-    print(", ".join(f"{report.count(s)} {s}" for s in _STATUSES))
+    print(", ".join(f"{report.count(s)} {s}" for s in (*_STATUSES, "xfailed", "xpassed")
+                    if s in _STATUSES or report.count(s)))
     return 0 if report else 1
 
 

@@ -22,7 +22,8 @@ class AbstractWrapper(AbstractBackend):
     On construction it checks that each of those fields holds a backend, then sets the
     capabilities that ``derived()`` returns on the instance, where they override the
     class's declarations. By default a wrapper takes contexts and in-place functions
-    where every wrapped backend does, and the array families they share; ``modes``,
+    where every wrapped backend does, and the array families they share; it nests, and
+    is thread-safe, where every wrapped backend is; ``modes``,
     ``native`` and ``batched_tangents`` stay as the class declares them.
     """
 
@@ -52,6 +53,8 @@ class AbstractWrapper(AbstractBackend):
             "contexts": all(b.contexts for b in inner),
             "inplace": all(b.inplace for b in inner),
             "array_families": families,
+            "nested": all(b.nested for b in inner),
+            "thread_safe": all(b.thread_safe for b in inner),
         }
 
     def available(self) -> bool:

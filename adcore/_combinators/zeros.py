@@ -64,6 +64,7 @@ class AutoZeroForward(AbstractBackend):
     modes: ClassVar[frozenset[str]] = frozenset({"forward"})
     inplace: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    thread_safe: ClassVar[bool] = True
 
     def prepare_pushforward(self, f: Callable[..., Any], x: Any, tx: Tangents, contexts: Any, *,
                             y: Any = None, same_point: bool = False) -> AbstractPushforward:
@@ -79,6 +80,7 @@ class AutoZeroReverse(AbstractBackend):
     modes: ClassVar[frozenset[str]] = frozenset({"reverse"})
     inplace: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    thread_safe: ClassVar[bool] = True
 
     def prepare_pullback(self, f: Callable[..., Any], x: Any, ty: Tangents, contexts: Any, *,
                          y: Any = None, same_point: bool = False) -> AbstractPullback:

@@ -69,6 +69,19 @@ class AbstractBackend:
     batched_tangents: ClassVar[bool] = False
     #: Array families accepted for ``x``: ``"numpy"``, ``"torch"``, ``"jax"``...
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
+    #: Whether the backend can differentiate its own results (nested in itself, as the core's
+    #: second-order fallbacks nest it). If not, those fallbacks raise ``NotSupportedError``
+    #: and the conformance suite runs second order as ``SecondOrder(AutoFiniteDiff(), backend)``.
+    nested: ClassVar[bool] = True
+    #: Whether concurrent calls from several threads, each with its own prep, are correct.
+    #: If not, adcore serializes every call into the backend: its ``prepare_*`` and the
+    #: methods of the executors they return hold one process-wide lock.
+    thread_safe: ClassVar[bool] = False
+    #: The conformance checks this backend is known to fail, ``{key: reason}``: a key is a
+    #: check's name, or a check's name and a scenario tag, ``"check_reference[second_order]"``.
+    #: The suite (``parametrize_with_checks``, ``check_differentiation``, ``pytest
+    #: --adcore-backend``) runs them as strict expected failures.
+    expected_failures: ClassVar[Mapping[str, str]] = {}
     #: What ``prepare_*`` returns: ``adcore.Prep``, or a subclass with a faster
     #: ``check`` for the engine's arrays (an executor's own ``prep_class`` wins).
     prep_class: ClassVar[type[Prep]] = Prep

@@ -11,6 +11,7 @@ from .._core.arrays import check_fits, copy_into, describe, family, is_scalar, s
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
+from .._core.threads import serialized_prepare
 from .._registry.plugins import available_backends
 from ..errors import ArgumentError, ArgumentTypeError, NotSupportedError, ShapeError
 
@@ -20,7 +21,9 @@ __all__ = [
     "count",
     "fill",
     "inplace",
+    "levels",
     "make_prep",
+    "prepare_native",
     "routed",
     "strict",
     "validate",
@@ -210,6 +213,26 @@ def routed(backend: Any, operator: str) -> Any:
     while (to := backend.route(operator)) is not backend:
         backend = to
     return backend
+
+
+def prepare_native(backend: Any, operator: str, *args: Any, **kwargs: Any) -> Any:
+    """``backend.prepare_<operator>(*args, **kwargs)``: every entry of the core into a
+    backend's engine goes through here, serialized where the backend is not thread-safe."""
+    return serialized_prepare(backend, getattr(backend, f"prepare_{operator}"), *args, **kwargs)
+
+
+def levels(backend: Any, operator: str) -> tuple[Any, Any]:
+    """The backends of the outer and inner levels of a second-order fallback. Raise
+    ``NotSupportedError`` where one backend would differentiate its own results and
+    declares that it cannot (``nested = False``): never the numbers of a wrong nesting."""
+    outer, inner = backend.route("outer"), backend.route("inner")
+    if outer == inner and not outer.nested:
+        raise NotSupportedError(
+            f"{operator}: {outer!r} declares nested=False: it cannot differentiate its own "
+            f"results, and has no native {operator}. Differentiate its results with another "
+            f"backend: adcore.SecondOrder(adcore.AutoFiniteDiff(), {outer!r})."
+        )
+    return outer, inner
 
 
 def strict(prep: Any, operator: str) -> bool:

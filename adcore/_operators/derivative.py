@@ -10,7 +10,7 @@ from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
 from ..errors import ArgumentTypeError
-from .common import check_out, fill, inplace, make_prep, routed, strict, validate
+from .common import check_out, fill, inplace, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractDerivative, AbstractPushforward
 from .primitives import pushforward_executor
 
@@ -84,7 +84,7 @@ def derivative_executor(
     """The backend's native derivative, else a pushforward along ``1``."""
     backend = routed(backend, "derivative")
     if "derivative" in backend.native:
-        return backend.prepare_derivative(f, x, contexts, y=y)
+        return prepare_native(backend, "derivative", f, x, contexts, y=y)
     one = ones_scalar(x, array_namespace(x))
     return DerivativeFromPushforward(pushforward_executor(backend, f, x, (one,), contexts, y), one)
 

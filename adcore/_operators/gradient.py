@@ -10,7 +10,7 @@ from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
 from ..errors import ShapeError
-from .common import check_out, fill, make_prep, routed, strict, validate
+from .common import check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, pullback_executor
 
@@ -76,7 +76,7 @@ def gradient_executor(
     the one-row Jacobian from a batch of pushforwards."""
     backend = routed(backend, "gradient")
     if "gradient" in backend.native:
-        return backend.prepare_gradient(f, x, contexts)
+        return prepare_native(backend, "gradient", f, x, contexts)
     value = f(x, *unwrap(contexts))
     if getattr(value, "shape", ()) != ():
         raise ShapeError(non_scalar_message(describe(signature(value))))
@@ -106,14 +106,19 @@ class GradientFromPullback(AbstractGradient):
 
 class GradientFromJacobian(AbstractGradient):
     def __init__(self, jacobian: AbstractJacobian, x: Any) -> None:
-        self.jacobian, self.xp, self.shape = jacobian, array_namespace(x), x.shape
+        self.jacobian, self.shape = jacobian, x.shape
 
     def value_and_gradient(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         value, J = self.jacobian.value_and_jacobian(x, contexts)
-        return value, self.xp.reshape(J, self.shape)
+        return value, self._shaped(J)
 
     def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
-        return self.xp.reshape(self.jacobian.jacobian(x, contexts), self.shape)
+        return self._shaped(self.jacobian.jacobian(x, contexts))
+
+    def _shaped(self, J: Any) -> Any:
+        # In J's own namespace: under an outer trace (an hvp nesting this gradient) J holds
+        # the tracer's values, whatever the x this was prepared with.
+        return array_namespace(J).reshape(J, self.shape)
 
 
 def non_scalar_message(what: str) -> str:

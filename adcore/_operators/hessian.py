@@ -9,7 +9,7 @@ from .._core.arrays import basis
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import ARRAY, check_out, fill, make_prep, routed, strict, validate
+from .common import ARRAY, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
 
@@ -77,7 +77,7 @@ def hessian_executor(
     """The backend's native Hessian, else one batch of hvps along the basis of ``x``."""
     backend = routed(backend, "hessian")
     if "hessian" in backend.native:
-        return backend.prepare_hessian(f, x, contexts)
+        return prepare_native(backend, "hessian", f, x, contexts)
     return HessianFromHVP(backend, f, x, contexts)
 
 

@@ -8,7 +8,18 @@ from typing import Any
 from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
 from .batching import stack, unstack
-from .common import ARRAY, check_out, count, fill, make_prep, routed, strict, validate
+from .common import (
+    ARRAY,
+    check_out,
+    count,
+    fill,
+    levels,
+    make_prep,
+    prepare_native,
+    routed,
+    strict,
+    validate,
+)
 from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
 from .primitives import pullback_executor, pushforward_executor
@@ -101,8 +112,8 @@ def hvp_executor(
     """
     backend = routed(backend, "hvp")
     if "hvp" in backend.native:
-        return backend.prepare_hvp(f, x, tx, contexts, same_point=same_point)
-    outer, inner = backend.route("outer"), backend.route("inner")
+        return prepare_native(backend, "hvp", f, x, tx, contexts, same_point=same_point)
+    outer, inner = levels(backend, "hvp")
     if "forward" in outer.modes:
         return HVPFromPushforwardOfGradient(outer, inner, f, x, tx, contexts, same_point)
     if "reverse" not in inner.modes:

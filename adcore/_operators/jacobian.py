@@ -9,7 +9,7 @@ from .._core.arrays import is_scalar
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from ..errors import ArgumentTypeError, NotSupportedError
-from .common import check_out, fill, inplace, make_prep, routed, strict, validate
+from .common import check_out, fill, inplace, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractJacobian
 from .primitives import jacobian_from_pullback, jacobian_from_pushforward, output, size
 
@@ -85,7 +85,7 @@ def jacobian_executor(
     batched pushforwards when ``x`` is smaller than ``y``, pullbacks otherwise."""
     backend = routed(backend, "jacobian")
     if "jacobian" in backend.native:
-        return backend.prepare_jacobian(f, x, contexts, y=y)
+        return prepare_native(backend, "jacobian", f, x, contexts, y=y)
     forward, reverse = "forward" in backend.modes, "reverse" in backend.modes
     if not (forward or reverse):
         raise NotSupportedError(f"jacobian: {backend!r} declares neither pushforward nor pullback.")

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from .._core.arrays import basis, describe, family, is_scalar, signature, writable_numpy
+from .._core.arrays import basis, describe, is_scalar, signature, type_family, writable_numpy
 from .._core.contexts import unwrap
 from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError, ShapeError
-from .common import routed
+from .common import prepare_native, routed
 from .executors import AbstractJacobian, AbstractPullback, AbstractPushforward, Tangents
 
 __all__ = [
@@ -40,9 +40,10 @@ def pushforward_executor(
     backend = routed(backend, "pushforward")
     if "forward" in backend.modes:
         if len(tx) > 1 and not backend.batched_tangents:
-            one = backend.prepare_pushforward(f, x, tx[:1], contexts, y=y, same_point=same_point)
+            one = prepare_native(backend, "pushforward", f, x, tx[:1], contexts, y=y,
+                                 same_point=same_point)
             return OneAtATimePushforward(one)
-        return backend.prepare_pushforward(f, x, tx, contexts, y=y, same_point=same_point)
+        return prepare_native(backend, "pushforward", f, x, tx, contexts, y=y, same_point=same_point)
     if "reverse" in backend.modes:
         return PushforwardFromPullback(jacobian_from_pullback(backend, f, x, contexts, y))
     raise NotSupportedError(f"pushforward: {backend!r} declares neither pushforward nor pullback.")
@@ -56,9 +57,10 @@ def pullback_executor(
     backend = routed(backend, "pullback")
     if "reverse" in backend.modes:
         if len(ty) > 1 and not backend.batched_tangents:
-            one = backend.prepare_pullback(f, x, ty[:1], contexts, y=y, same_point=same_point)
+            one = prepare_native(backend, "pullback", f, x, ty[:1], contexts, y=y,
+                                 same_point=same_point)
             return OneAtATimePullback(one)
-        return backend.prepare_pullback(f, x, ty, contexts, y=y, same_point=same_point)
+        return prepare_native(backend, "pullback", f, x, ty, contexts, y=y, same_point=same_point)
     if "forward" in backend.modes:
         if isinstance(x, np.ndarray) and np.iscomplexobj(x):
             return PullbackFromComplexPushforward(backend, f, x, contexts, y)
@@ -103,7 +105,8 @@ class PushforwardFromPullback(AbstractPushforward):
     ) -> tuple[Any, Tangents]:
         value, J = self.jacobian.value_and_jacobian(x, contexts, y)
         xp = array_namespace(J)
-        return value, tuple(_shaped(value, J @ _flat(t, J, xp), xp) for t in tx)
+        # xp.matmul, not @: TensorFlow's @ multiplies matrices only.
+        return value, tuple(_shaped(value, xp.matmul(J, _flat(t, J, xp)), xp) for t in tx)
 
 
 class PullbackFromPushforward(AbstractPullback):
@@ -125,7 +128,7 @@ class PullbackFromPushforward(AbstractPullback):
                     f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
                     f"got {describe(signature(t))}."
                 )
-            tx.append(_shaped(x, v @ J, xp))
+            tx.append(_shaped(x, xp.matmul(v, J), xp))
         return value, tuple(tx)
 
 
@@ -163,6 +166,10 @@ class PullbackFromComplexPushforward(AbstractPullback):
 def _flat(t: Any, J: Any, xp: Any) -> Any:
     if is_scalar(t):
         return xp.asarray([t], dtype=J.dtype)
+    if type_family(type(t)) != type_family(type(J)):
+        # A tangent of the prep (numpy) meets J of an outer engine's trace: a second-order
+        # fallback differentiates this pushforward or pullback.
+        t = xp.asarray(t)
     return xp.reshape(t, (-1,))
 
 
@@ -189,7 +196,7 @@ def jacobian_from_pushforward(
     # reads the stacked columns as the matrix J replaces a transposition of its own.
     m = size(output(f, x, contexts, y))
     index = np.ascontiguousarray(np.arange(n * m).reshape(n, m).T)
-    return JacobianFromGather(pushforward, dx, index, family(x) == "numpy")
+    return JacobianFromGather(pushforward, dx, index)
 
 
 def jacobian_from_pullback(
@@ -205,7 +212,7 @@ def jacobian_from_pullback(
         xp = array_namespace(y0)
         dy = basis(y0, xp)
         ty = tuple(dy[i] for i in range(dy.shape[0]))
-    return JacobianFromPullback(pullback_executor(backend, f, x, ty, contexts, y), dy, xp)
+    return JacobianFromPullback(pullback_executor(backend, f, x, ty, contexts, y), dy)
 
 
 class JacobianFromPushforward(AbstractJacobian):
@@ -231,29 +238,36 @@ class JacobianFromPushforward(AbstractJacobian):
 class JacobianFromGather(AbstractJacobian):
     """Columns of J: the pushforwards along the basis of x, read as a matrix, in one call."""
 
-    def __init__(self, pushforward: AbstractPushforward, dx: Any, index: Any, numpy: bool) -> None:
+    def __init__(self, pushforward: AbstractPushforward, dx: Any, index: Any) -> None:
         self._plain = pushforward.gathered_pushforward(dx, index)
         self._value = pushforward.gathered_pushforward(dx, index, with_value=True)
-        self._read = writable_numpy if numpy else None  # for numpy x the engine may give its own array
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, J = self._value(x, contexts, y)
-        return value, (J if self._read is None else self._read(J))
+        return value, _read(x, J)
 
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        J = self._plain(x, contexts, y)
-        return J if self._read is None else self._read(J)
+        return _read(x, self._plain(x, contexts, y))
+
+
+def _read(x: Any, J: Any) -> Any:
+    """For a numpy ``x`` (or a Python number) the engine may give its own array: read it as
+    numpy. Decided per call, not per prep: a prep made for a numpy ``x`` also serves the
+    engine's traced values, when an outer level of differentiation (a hessian, an hvp)
+    traces the inner one."""
+    return writable_numpy(J) if type(x) is np.ndarray or is_scalar(x) else J
 
 
 class JacobianFromPullback(AbstractJacobian):
     """Rows of J: one batch of pullbacks along the basis of y."""
 
-    def __init__(self, pullback: AbstractPullback, dy: Any, xp: Any) -> None:
-        self.pullback, self.dy, self.xp, self.m = pullback, dy, xp, dy.shape[0]
+    def __init__(self, pullback: AbstractPullback, dy: Any) -> None:
+        self.pullback, self.dy, self.m = pullback, dy, dy.shape[0]
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dx = self.pullback.value_and_pullback_stacked(x, self.dy, contexts, y)
-        return value, _matrix(self.xp, dx, self.m)
+        # In dx's own namespace, as in JacobianFromPushforward._columns.
+        return value, _matrix(array_namespace(dx), dx, self.m)
 
 
 def _matrix(xp: Any, d: Any, rows: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import ARRAY, check_out, fill, make_prep, routed, strict, validate
+from .common import ARRAY, check_out, fill, levels, make_prep, prepare_native, routed, strict, validate
 from .derivative import derivative_executor, require_scalar
 from .executors import AbstractDerivative, AbstractSecondDerivative
 
@@ -78,8 +78,8 @@ def second_derivative_executor(
     """The backend's native second derivative, else the outer derivative of the inner one."""
     backend = routed(backend, "second_derivative")
     if "second_derivative" in backend.native:
-        return backend.prepare_second_derivative(f, x, contexts)
-    outer, inner = backend.route("outer"), backend.route("inner")
+        return prepare_native(backend, "second_derivative", f, x, contexts)
+    outer, inner = levels(backend, "second_derivative")
     return SecondDerivativeFromDerivatives(outer, inner, f, x, contexts)
 
 

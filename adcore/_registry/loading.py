@@ -189,6 +189,8 @@ def _capabilities(cls: type[AbstractBackend]) -> dict[str, Any]:
         "inplace": bool(cls.inplace),
         "contexts": bool(cls.contexts),
         "batched_tangents": bool(cls.batched_tangents),
+        "nested": bool(cls.nested),
+        "thread_safe": bool(cls.thread_safe),
         "array_families": tuple(sorted(cls.array_families)),
     }
 

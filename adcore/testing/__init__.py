@@ -38,9 +38,11 @@ if TYPE_CHECKING:
     from ._checks_contract import check_result_type as check_result_type
     from ._checks_state import check_ownership as check_ownership
     from ._checks_state import check_state as check_state
+    from ._checks_threads import check_thread_safety as check_thread_safety
     from ._compare import CheckFailure as CheckFailure
     from ._compare import SkipCheck as SkipCheck
     from ._counts import CallCount as CallCount
+    from ._expected import UnknownExpectedFailureError as UnknownExpectedFailureError
     from ._runner import CheckResult as CheckResult
     from ._runner import Report as Report
     from ._runner import check_backend as check_backend
@@ -79,9 +81,11 @@ _LAZY = {
     "check_same_point": "._checks",
     "check_sparse_matches_dense": "._checks",
     "check_state": "._checks_state",
+    "check_thread_safety": "._checks_threads",
     "check_value": "._checks",
     "CheckFailure": "._compare",
     "SkipCheck": "._compare",
+    "UnknownExpectedFailureError": "._expected",
     "CallCount": "._counts",
     "CheckResult": "._runner",
     "Report": "._runner",
@@ -110,6 +114,7 @@ __all__ = [
     "Report",
     "Scenario",
     "SkipCheck",
+    "UnknownExpectedFailureError",
     "all_scenarios",
     "benchmark_differentiation",
     "benchmark_scenarios",
@@ -129,6 +134,7 @@ __all__ = [
     "check_same_point",
     "check_sparse_matches_dense",
     "check_state",
+    "check_thread_safety",
     "check_value",
     "context_scenarios",
     "default_scenarios",

@@ -22,6 +22,7 @@ from ._checks_contract import (
     check_result_type,
 )
 from ._checks_state import check_ownership, check_state
+from ._checks_threads import check_thread_safety
 from ._compare import CheckFailure, SkipCheck, assert_close
 from ._scenario import Scenario
 
@@ -190,4 +191,5 @@ CHECKS = (
     check_dot_product,
     check_not_supported,
     check_sparse_matches_dense,
+    check_thread_safety,
 )

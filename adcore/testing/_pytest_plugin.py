@@ -9,6 +9,11 @@ adds the options, and nothing else happens.
   to the collection, as if its path had been given on the command line; the
   module's ``test_conformance`` is parametrized like ``parametrize_with_checks``.
 - ``--adcore-scenarios={all,default}`` chooses the scenario families.
+- The suite takes the expected failures each backend declares (its class attribute
+  ``expected_failures``); the header names them, and the backends whose second order runs
+  through finite differences (``nested=False``).
+- At the end of any run that ran conformance checks, the summary gives the time each
+  backend spent in them.
 - ``--adcore-max-examples=N`` loads the hypothesis profile ``"adcore"``
   (``adcore.testing.strategies.register_profile``) with ``max_examples=N``, for
   every hypothesis-based test, the suite's ``test_conformance_generated`` too.
@@ -21,8 +26,10 @@ from typing import Any
 
 import pytest
 
+from . import _timings
+
 __all__ = ["BACKENDS", "pytest_addoption", "pytest_configure", "pytest_pycollect_makemodule",
-           "pytest_report_header"]
+           "pytest_report_header", "pytest_terminal_summary"]
 
 #: Where ``pytest_configure`` leaves the backends built from ``--adcore-backend``.
 BACKENDS = pytest.StashKey[list[Any]]()
@@ -73,12 +80,27 @@ def pytest_pycollect_makemodule(module_path: Path, parent: Any) -> Any:
     return pytest.Module.from_parent(parent, path=module_path, nodeid=_SUITE_ID)
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
     backends = config.stash.get(BACKENDS, None)
     if not backends:
         return None
     which = config.getoption("adcore_scenarios")
-    return f"adcore conformance suite ({which} scenarios) on: {', '.join(map(repr, backends))}"
+    lines = [f"adcore conformance suite ({which} scenarios) on: {', '.join(map(repr, backends))}"]
+    from ._runner import nesting_note
+
+    lines.extend(f"  {nesting_note(b, 'runs')}" for b in backends if not b.nested)
+    lines.extend(f"  {b!r} declares expected failures: {', '.join(sorted(b.expected_failures))}"
+                 for b in backends if b.expected_failures)
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The time each backend spent in the conformance checks of this run, if any ran."""
+    lines = _timings.summary()
+    if lines:
+        terminalreporter.write_sep("-", "adcore conformance: time per backend")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def _build(name: str) -> Any:

@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import _timings
+from ._calls import SPECS
 from ._checks import CHECKS
 from ._compare import CheckFailure, SkipCheck
 from ._counts import CallCount, count_calls
+from ._expected import ExpectedFailures, merged
 from ._scenario import Scenario
 
 __all__ = ["BoundCheck", "CallCount", "CheckResult", "Report", "check_backend", "check_differentiation",
-           "generate_checks", "parametrize_with_checks"]
+           "generate_checks", "levels", "nesting_note", "parametrize_with_checks", "planned"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class Report:
     results: list[CheckResult] = field(default_factory=list)
     #: With ``call_count=True``: the calls to ``f`` per backend and scenario.
     calls: list[CallCount] = field(default_factory=list)
+    #: What the suite did otherwise than asked: second order of a backend that declares
+    #: ``nested=False``, run through ``SecondOrder(AutoFiniteDiff(), backend)``.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[CheckResult]:
@@ -77,7 +84,7 @@ class Report:
             f"{self.count(s)} {s}" for s in ("passed", "failed", "skipped", "xfailed", "xpassed")
             if self.count(s)
         )
-        lines = [f"adcore conformance: {counts or 'no checks'}"]
+        lines = [f"adcore conformance: {counts or 'no checks'}", *self.notes]
         for r in self.failures:
             lines.append(f"{r.status.upper()} {r.check} | {r.backend} | {r.scenario} | {r.message}")
         if self.calls:
@@ -97,21 +104,62 @@ def generate_checks(
     backends: Iterable[Any], scenarios: Sequence[Scenario] | None = None,
     checks: Iterable[Callable[..., Any]] | None = None,
 ) -> Iterator[BoundCheck]:
-    """Every check on every backend, scenario and installed array family."""
+    """Every check on every backend, scenario and installed array family. The second-order
+    scenarios of a backend that declares ``nested=False`` run on
+    ``SecondOrder(AutoFiniteDiff(), backend)`` (see ``levels``)."""
     if scenarios is None:
         from ._scenarios import all_scenarios
 
         scenarios = all_scenarios()
+    checks = tuple(checks or CHECKS)
     for backend in backends:
-        for family in _families(backend):
-            for scenario in scenarios:
-                for check in checks or CHECKS:
-                    if getattr(check, "applies", lambda b, s: True)(backend, scenario):
-                        yield BoundCheck(check, backend, scenario, family)
+        for runs_on, some in levels(backend, scenarios):
+            for family in _families(runs_on):
+                for scenario in some:
+                    for check in checks:
+                        if getattr(check, "applies", lambda b, s: True)(runs_on, scenario):
+                            yield BoundCheck(check, runs_on, scenario, family)
 
 
-def _run(bound: BoundCheck, expected: Mapping[str, str]) -> CheckResult:
-    reason = expected.get(bound.name)
+def levels(backend: Any, scenarios: Sequence[Scenario]) -> list[tuple[Any, list[Scenario]]]:
+    """The backends the scenarios run on: ``backend``, or for the second-order scenarios of
+    one that cannot differentiate its own results, finite differences over it."""
+    if backend.nested:
+        return [(backend, list(scenarios))]
+    second = [s for s in scenarios if SPECS[s.operator].second_order]
+    first = [s for s in scenarios if not SPECS[s.operator].second_order]
+    return [(backend, first), (_over_finite_differences(backend), second)]
+
+
+def _over_finite_differences(backend: Any) -> Any:
+    import adcore as ad
+
+    return ad.SecondOrder(ad.AutoFiniteDiff(), backend)
+
+
+def nesting_note(backend: Any, tense: str = "ran") -> str | None:
+    """What the report says of a backend whose second order runs through another."""
+    if backend.nested:
+        return None
+    return (f"{backend!r} declares nested=False: its second order {tense} as "
+            f"{_over_finite_differences(backend)!r}")
+
+
+def planned(
+    backends: Iterable[Any], scenarios: Sequence[Scenario] | None,
+    checks: Iterable[Callable[..., Any]] | None, expected: Mapping[str, str] | None,
+) -> Iterator[tuple[BoundCheck, str | None]]:
+    """Each bound check, with the reason it is expected to fail (None where it is not): from
+    ``expected`` and the backend's own ``expected_failures``, validated first."""
+    checks = tuple(checks or CHECKS)
+    names = [c.__name__ for c in (*CHECKS, *checks)]
+    for backend in backends:
+        failures = ExpectedFailures(merged(backend, expected), names, scenarios or ())
+        for bound in generate_checks([backend], scenarios, checks):
+            yield bound, failures.reason(bound.name, bound.scenario)
+
+
+def _run(bound: BoundCheck, reason: str | None) -> CheckResult:
     try:
         bound()
     except SkipCheck as e:
@@ -157,11 +205,11 @@ def check_differentiation(
         from ._scenarios import all_scenarios
 
         scenarios = all_scenarios()
-    expected = dict(expected_failed_checks or {})
     report = Report()
     if correctness:
-        for bound in generate_checks(backends, scenarios, checks):
-            report.results.append(_run(bound, expected))
+        for bound, reason in planned(backends, scenarios, checks, expected_failed_checks):
+            report.results.append(_run(bound, reason))
+        report.notes.extend(n for n in map(nesting_note, backends) if n)
     if call_count:
         for backend in backends:
             report.calls.extend(count_calls(backend, s) for s in scenarios
@@ -193,15 +241,15 @@ def parametrize_with_checks(
 
     A pytest decorator giving a test function the arguments ``backend`` and
     ``check``, one test per backend, check, scenario and array family; the test
-    body is ``check()``. Checks named in ``expected_failed_checks`` are strict
-    expected failures, so one that passes is reported.
+    body is ``check()``. The checks that ``expected_failed_checks`` or the backend's
+    ``expected_failures`` name (``{"check_name": why}`` or
+    ``{"check_name[tag]": why}``) are strict expected failures, so one that passes
+    is reported; an unknown check or tag raises ``UnknownExpectedFailureError``.
     """
     import pytest
 
-    expected = dict(expected_failed_checks or {})
     params = []
-    for bound in generate_checks(list(backends), scenarios):
-        reason = expected.get(bound.name)
+    for bound, reason in planned(list(backends), scenarios, None, expected_failed_checks):
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         params.append(pytest.param(bound.backend, _PytestCheck(bound), id=f"{bound.backend!r}-{bound.id}",
                                    marks=marks))
@@ -220,7 +268,10 @@ class _PytestCheck:
     def __call__(self) -> Any:
         import pytest
 
+        start = time.perf_counter()
         try:
             return self.bound()
         except SkipCheck as e:
             pytest.skip(str(e))
+        finally:
+            _timings.record(repr(self.bound.backend), time.perf_counter() - start)

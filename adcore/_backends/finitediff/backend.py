@@ -80,6 +80,8 @@ class AutoFiniteDiff(AbstractBackend):
     inplace: ClassVar[bool] = True
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    nested: ClassVar[bool] = True  # finite differences of its own results: less accurate, right
+    thread_safe: ClassVar[bool] = True  # numpy, and state only in each prep
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
 
     def __post_init__(self) -> None:

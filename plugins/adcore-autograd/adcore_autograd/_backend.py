@@ -69,6 +69,8 @@ class AutoAutograd(AbstractBackend):
     inplace: ClassVar[bool] = False
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    nested: ClassVar[bool] = True
+    thread_safe: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
 
     def available(self) -> bool:

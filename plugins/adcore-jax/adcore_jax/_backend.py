@@ -130,6 +130,8 @@ class AutoJAX(AbstractBackend):
     inplace: ClassVar[bool] = False
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    nested: ClassVar[bool] = True
+    thread_safe: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "jax"})
     prep_class: ClassVar[type[Prep]] = JAXPrep
 

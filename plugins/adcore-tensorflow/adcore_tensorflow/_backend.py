@@ -81,6 +81,8 @@ class AutoTensorFlow(AbstractBackend):
     inplace: ClassVar[bool] = False
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    nested: ClassVar[bool] = True
+    thread_safe: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "tensorflow"})
 
     def available(self) -> bool:

@@ -67,6 +67,9 @@ class AutoTorch(AbstractBackend):
     inplace: ClassVar[bool] = True
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True
+    nested: ClassVar[bool] = True
+    # torch's forward-mode AD is not thread-safe upstream: adcore-torch serializes it (_prepare).
+    thread_safe: ClassVar[bool] = True
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "torch"})
 
     def available(self) -> bool:

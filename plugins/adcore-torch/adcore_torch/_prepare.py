@@ -10,6 +10,7 @@ compiles it, so that compilation happens once, here. If none can trace ``f``,
 from __future__ import annotations
 
 import contextlib
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -39,18 +40,40 @@ def _compiled(fns: Any) -> Any:
 
 
 def _build(operator: str, engine: Any, g: Fn, forward: bool, compile: bool) -> Any:
-    wrap = _compiled if compile else tuple
-    if operator == "pushforward":
-        return Pushforward(*wrap(engine.pushforward(g)))
-    if operator == "pullback":
-        return Pullback(*wrap(engine.pullback(g)))
-    if operator == "jacobian":
-        return Jacobian(*wrap(engine.jacobian(g, forward)))
-    if operator == "hessian":
-        return Hessian(*wrap(engine.hessian(g, forward)))
-    if operator == "hvp":
-        return HVP(*wrap(engine.hvp(g, forward)))
-    return SecondDerivative(*wrap((engine.second_derivative(g),)))
+    if operator in ("pushforward", "pullback"):
+        fns = getattr(engine, operator)(g)
+    elif operator == "second_derivative":
+        fns = (engine.second_derivative(g),)
+    else:
+        fns = getattr(engine, operator)(g, forward)
+    fns = _compiled(fns) if compile else tuple(fns)
+    if engine is _func and _forward_ad(operator, forward):
+        fns = tuple(map(_serialized, fns))
+    return _EXECUTORS[operator](*fns)
+
+
+_EXECUTORS = {"pushforward": Pushforward, "pullback": Pullback, "jacobian": Jacobian,
+              "hessian": Hessian, "hvp": HVP, "second_derivative": SecondDerivative}
+
+#: torch's forward-mode AD (``torch.func.jvp``, ``jacfwd``) keeps its dual levels in state
+#: that threads share: two threads in it at once raise, crash the process or return wrong
+#: numbers (upstream). Every torch.func function that runs it holds this lock; reverse mode
+#: and classic autograd (double backward) run in parallel.
+_FORWARD_AD = threading.RLock()
+
+
+def _forward_ad(operator: str, forward: bool) -> bool:
+    """Whether the torch.func function of ``operator`` runs forward-mode AD."""
+    return operator in ("pushforward", "second_derivative") or (
+        forward and operator in ("jacobian", "hessian", "hvp"))
+
+
+def _serialized(fn: Fn) -> Fn:
+    def serialized(*args: Any) -> Any:
+        with _FORWARD_AD:
+            return fn(*args)
+
+    return serialized
 
 
 def _probe(operator: str, executor: Any, x: Any, tangents: Any, values: Any, y: Any,

@@ -228,3 +228,49 @@ def test_second_order_of_jax_over_torch_is_refused() -> None:
     jax = pytest.importorskip("adcore_jax")  # where both plugins are installed
     with pytest.raises(ad.NotSupportedError, match=r"SecondOrder\(AutoJAX\(\), AutoTorch\(\)\)"):
         ad.SecondOrder(jax.AutoJAX(), AutoTorch())
+
+
+@pytest.mark.parametrize("operator", ["pushforward", "jacobian", "hvp", "second_derivative"])
+def test_forward_mode_is_serialized_across_threads(operator: str) -> None:
+    """torch's forward-mode AD is not thread-safe upstream (threads in it at once raise, crash
+    or return wrong numbers): adcore-torch holds a lock around it, and AutoTorch is thread-safe."""
+    import threading
+
+    def f(x: Any) -> Any:
+        for _ in range(20):
+            x = torch.sin(x) * 1.01
+        return x
+
+    def g(x: Any) -> Any:
+        return f(x).sum()
+
+    t = np.ones(30)
+    calls = {
+        "pushforward": lambda x, b: ad.pushforward(f, b, x, (t,))[0],
+        "jacobian": lambda x, b: ad.jacobian(f, b, x),
+        "hvp": lambda x, b: ad.hvp(g, b, x, (t,))[0],
+        "second_derivative": lambda x, b: ad.second_derivative(lambda s: torch.sin(s) ** 3, b,
+                                                               float(x[0])),
+    }
+    call = calls[operator]
+    backend = AutoTorch(mode="forward")
+    xs = [np.random.default_rng(i).normal(size=30) for i in range(6)]
+    serial = [call(x, backend) for x in xs]
+    wrong: list[Any] = []
+    barrier = threading.Barrier(len(xs))
+
+    def work(i: int) -> None:
+        barrier.wait()
+        try:
+            for _ in range(5):
+                if not np.allclose(call(xs[i], backend), serial[i]):
+                    wrong.append(i)
+        except Exception as e:
+            wrong.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(xs))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert wrong == [] and AutoTorch.thread_safe

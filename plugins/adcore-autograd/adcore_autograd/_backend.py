@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
-from adcore import Cache
+import numpy as np
+
+from adcore import Cache, NotSupportedError
 from adcore.extend import AbstractBackend, with_scratch
 
 if TYPE_CHECKING:
@@ -101,7 +103,10 @@ class AutoAutograd(AbstractBackend):
         from ._executors import ForwardGradient, Gradient
 
         f = _scratched(f, contexts)
-        return ForwardGradient(f, x) if self.mode == "forward" else Gradient(f, x)
+        # A complex x goes reverse: forward mode along the complex basis sees only the
+        # holomorphic part of f.
+        forward = self.mode == "forward" and not np.iscomplexobj(x)
+        return ForwardGradient(f, x) if forward else Gradient(f, x)
 
     def prepare_jacobian(
         self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
@@ -123,6 +128,7 @@ class AutoAutograd(AbstractBackend):
     ) -> AbstractHVP:
         from ._executors import HVP, ForwardOverReverseHVP, SamePointHVP
 
+        _refuse_complex(x, "hvp")
         f = _scratched(f, contexts)
         if self.mode == "forward":
             return ForwardOverReverseHVP(f, x)
@@ -131,6 +137,7 @@ class AutoAutograd(AbstractBackend):
     def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
         from ._executors import Hessian
 
+        _refuse_complex(x, "hessian")
         return Hessian(_scratched(f, contexts), x, forward=self.mode == "forward")
 
 
@@ -146,3 +153,14 @@ def _size(v: Any) -> int:
     for d in getattr(v, "shape", ()):
         n *= int(d)
     return n
+
+
+def _refuse_complex(x: Any, operator: str) -> None:
+    """Second order of a complex ``x`` would follow autograd's convention, not adcore's."""
+    if np.iscomplexobj(x):
+        raise NotSupportedError(
+            f"AutoAutograd: {operator} of a complex x is not supported (the Hessian of a real "
+            "function of complex x is a real-linear map, no complex matrix). Differentiate "
+            "with respect to the real and imaginary parts: pass `np.concatenate([x.real, "
+            "x.imag])` and rebuild `x` inside f."
+        )

@@ -45,7 +45,8 @@ def _bind(f: Callable[..., Any], contexts: Contexts) -> Callable[[Any], Any]:
 def _caster(x: Any) -> Callable[[Any], Any]:
     """What turns a result like ``x`` into exactly the type and dtype of ``x``."""
     if not isinstance(x, np.ndarray):
-        return lambda r: r if isinstance(r, Box) else float(r)
+        scalar = complex if isinstance(x, complex) else float
+        return lambda r: r if isinstance(r, Box) else scalar(r)
     dtype = x.dtype
     return lambda r: _as_dtype(r, dtype)
 
@@ -72,6 +73,15 @@ def _owned(r: Any, args: tuple[Any, ...]) -> Any:
                                      for a in args):
         return r.copy()
     return r
+
+
+def _adjoint(vjp: Callable[[Any], Any], x: Any) -> Callable[[Any], Any]:
+    """``vjp`` as the adjoint of ``J`` for the real inner product ``Re(vdot(u, v))``: for a
+    complex ``x`` autograd's vjp is the transpose ``J^T w``, so conjugate on both sides
+    (SPEC 10: the gradient of ``|z|**2`` is ``2z``)."""
+    if not np.iscomplexobj(x):
+        return vjp
+    return lambda t: anp.conj(vjp(anp.conj(t)))
 
 
 def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
@@ -108,11 +118,13 @@ class Pullback(AbstractPullback):
 
     def __init__(self, f: Callable[..., Any], x: Any) -> None:
         self.f, self.cast = f, _caster(x)
+        self.adjoint = _adjoint if np.iscomplexobj(x) else (lambda vjp, x: vjp)
 
     def value_and_pullback(
         self, x: Any, ty: Tangents, contexts: Contexts, y: Any = None
     ) -> tuple[Any, Tangents]:
         vjp, value = make_vjp(_bind(self.f, contexts), x)
+        vjp = self.adjoint(vjp, x)
         cast, args = self.cast, (x, *contexts, *ty)
         return _owned(value, args), tuple([_owned(cast(vjp(t)), args) for t in ty])
 
@@ -128,7 +140,8 @@ class SamePointPullback(Pullback):
         self, x: Any, ty: Tangents, contexts: Contexts, y: Any = None
     ) -> tuple[Any, Tangents]:
         if self.trace is None:
-            self.trace = make_vjp(_bind(self.f, contexts), x)
+            vjp, value = make_vjp(_bind(self.f, contexts), x)
+            self.trace = self.adjoint(vjp, x), value
         vjp, value = self.trace
         cast, args = self.cast, (x, *contexts, *ty)
         # The value kept with the trace is returned at every call: each gets a copy.
@@ -164,6 +177,8 @@ class Gradient(AbstractGradient):
 
     def __init__(self, f: Callable[..., Any], x: Any) -> None:
         self.f, self.cast = f, _caster(x)
+        if np.iscomplexobj(x):  # autograd's gradient is the conjugate of steepest ascent
+            self.cast = lambda r, cast=self.cast: cast(anp.conj(r))
 
     def value_and_gradient(self, x: Any, contexts: Contexts) -> tuple[Any, Any]:
         vjp, value = make_vjp(_bind(self.f, contexts), x)

@@ -198,9 +198,25 @@ class AutoJAX(AbstractBackend):
         from ._second_order import HVP, LinearizedHVP
 
         s = self._setup(f, x, contexts, tx)
+        _refuse_complex(s, "hvp")
         return LinearizedHVP(s, x) if same_point else HVP(s)
 
     def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
         from ._second_order import Hessian
 
-        return Hessian(self._setup(f, x, contexts))
+        s = self._setup(f, x, contexts)
+        _refuse_complex(s, "hessian")
+        return Hessian(s)
+
+
+def _refuse_complex(s: Setup, operator: str) -> None:
+    """Second order of a complex ``x`` would follow JAX's convention, not adcore's."""
+    if s.complex:
+        from adcore.errors import NotSupportedError
+
+        raise NotSupportedError(
+            f"AutoJAX: {operator} of a complex x is not supported (the Hessian of a real "
+            "function of complex x is a real-linear map, no complex matrix). Differentiate "
+            "with respect to the real and imaginary parts: pass `np.concatenate([x.real, "
+            "x.imag])` and rebuild `x` inside f."
+        )

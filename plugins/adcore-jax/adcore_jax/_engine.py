@@ -188,6 +188,7 @@ class Setup:
         self.values = tuple(c.value for c in contexts)
         self.x64 = wants_x64(x, tangents, self.values)
         self.host = isinstance(x, HOST)
+        self.complex = np.iscomplexobj(x)
         self.scratch = tuple(isinstance(c, Cache) for c in contexts)
         ref, self._table = functions_of(f)
         self.call = self._table.get(("call", self.scratch))

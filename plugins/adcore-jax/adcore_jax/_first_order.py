@@ -54,9 +54,15 @@ class Derivative(AbstractDerivative):
         return self._plain(x, contexts, y)
 
 
-def _gradient(call: Call, mode: str | None, with_value: bool) -> Callable[..., Any]:
+def _gradient(call: Call, mode: str | None, with_value: bool, complex_x: bool) -> Callable[..., Any]:
     def fn(x: Any, c: tuple[Any, ...]) -> Any:
         g = lambda x: scalar(call(x, c))
+        if complex_x:
+            # jax.grad gives the conjugate of the direction of steepest ascent (and jacfwd
+            # refuses a complex x): one reverse pass, conjugated.
+            value, grad = jax.value_and_grad(g)(x)
+            grad = jnp.conj(grad)
+            return (value, grad) if with_value else grad
         if mode == "forward":
             grad, value = jax.jacfwd(with_aux(g), has_aux=True)(x)
             return (value, grad) if with_value else grad
@@ -70,8 +76,8 @@ class Gradient(AbstractGradient):
 
     def __init__(self, s: Setup) -> None:
         self.f = s.f
-        self._value = s.method(_gradient, s.mode, True)
-        self._plain = s.method(_gradient, s.mode, False)
+        self._value = s.method(_gradient, s.mode, True, s.complex)
+        self._plain = s.method(_gradient, s.mode, False, s.complex)
         bind(self, value_and_gradient=self._value, gradient=self._plain)
 
     def value_and_gradient(self, x: Any, contexts: Any) -> Any:

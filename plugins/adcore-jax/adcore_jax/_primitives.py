@@ -27,7 +27,7 @@ from adcore.errors import ArgumentError
 from adcore.extend import AbstractPullback, AbstractPushforward
 
 from ._engine import Setup, bind, host, to_numpy, x64_on, x64_restore
-from ._traced import Call, apply_linear, jvps, like, on_tuple, stack
+from ._traced import Call, adjoint, apply_linear, jvps, like, on_tuple, stack
 
 __all__ = [
     "Fixed", "LinearizedPullback", "LinearizedPushforward", "Pullback", "Pushforward", "gathered", "vjps",
@@ -113,9 +113,10 @@ class LinearizedPushforward(AbstractPushforward):
 # --- pullback
 
 
-def _pullback(call: Call, with_value: bool, stacked: bool) -> Callable[..., Any]:
+def _pullback(call: Call, with_value: bool, stacked: bool, complex_x: bool) -> Callable[..., Any]:
     def fn(x: Any, ty: Any, c: tuple[Any, ...], y: None = None) -> Any:
         value, vjp = jax.vjp(lambda x: call(x, c), x)
+        vjp = adjoint(vjp, complex_x)
         if stacked:
             tx = jax.vmap(lambda t: vjp(t)[0])(like(ty, value))
         elif len(ty) == 1:
@@ -134,9 +135,9 @@ class Pullback(AbstractPullback):
 
     def __init__(self, s: Setup) -> None:
         self.f, self._setup = s.f, s
-        self._value_tuple = s.method(_pullback, True, False)
-        self._tuple = s.method(_pullback, False, False)
-        self._value_stacked = s.method(_pullback, True, True)
+        self._value_tuple = s.method(_pullback, True, False, s.complex)
+        self._tuple = s.method(_pullback, False, False, s.complex)
+        self._value_stacked = s.method(_pullback, True, True, s.complex)
         bind(self, value_and_pullback=self._value_tuple, pullback=self._tuple,
              value_and_pullback_stacked=self._value_stacked)
 
@@ -157,9 +158,9 @@ def _vjp(call: Call) -> Callable[..., Any]:
     return lambda x, c: jax.vjp(lambda x: call(x, c), x)
 
 
-def _apply_vjp(call: Call, stacked: bool) -> Callable[..., Any]:
+def _apply_vjp(call: Call, stacked: bool, complex_x: bool) -> Callable[..., Any]:
     def fn(vjp: Any, value: Any, ty: Any) -> Any:
-        apply = jax.vmap(lambda t: vjp(like(t, value))[0])
+        apply = jax.vmap(lambda t: adjoint(vjp, complex_x)(like(t, value))[0])
         return apply(ty) if stacked else on_tuple(apply, ty)
 
     return fn
@@ -171,8 +172,8 @@ class LinearizedPullback(AbstractPullback):
     def __init__(self, s: Setup, x: Any) -> None:
         self.f = s.f
         self._y, self._vjp = s.fn(_vjp)(x, s.values)
-        self._tuple = s.fn(_apply_vjp, False)
-        self._stacked = s.fn(_apply_vjp, True)
+        self._tuple = s.fn(_apply_vjp, False, s.complex)
+        self._stacked = s.fn(_apply_vjp, True, s.complex)
 
     def value_and_pullback(self, x: Any, ty: Any, contexts: Any, y: Any = None) -> Any:
         return host(x, (self._y, self._tuple(self._vjp, self._y, ty)))

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 
 from adcore.errors import ShapeError
 
-__all__ = ["Call", "apply_linear", "jvps", "like", "on_tuple", "scalar", "stack", "with_aux"]
+__all__ = ["Call", "adjoint", "apply_linear", "jvps", "like", "on_tuple", "scalar", "stack", "with_aux"]
 
 Call = Callable[[Any, tuple[Any, ...]], Any]
 
@@ -66,3 +66,11 @@ def apply_linear(call: Call, stacked: bool) -> Callable[..., Any]:
         return jax.vmap(lin)(tx) if stacked else on_tuple(jax.vmap(lin), tx)
 
     return fn
+
+
+def adjoint(vjp: Callable[[Any], Any], complex_x: bool) -> Callable[[Any], Any]:
+    """``vjp`` as the adjoint of ``J`` for the real inner product ``Re(vdot(u, v))``: for a
+    complex ``x``, JAX's vjp is the transpose ``J^T w``, so conjugate on both sides."""
+    if not complex_x:
+        return vjp
+    return lambda t: (jnp.conj(vjp(jnp.conj(t))[0]),)

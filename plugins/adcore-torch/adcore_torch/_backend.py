@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, final
 
+from adcore import NotSupportedError
 from adcore.extend import (
     AbstractBackend,
     AbstractGradient,
@@ -120,6 +121,13 @@ class AutoTorch(AbstractBackend):
     def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
         from ._prepare import prepare
 
+        if _is_complex(x):
+            raise NotSupportedError(
+                "AutoTorch: hessian of a complex x is not supported: the Hessian of a real "
+                "function of complex x is a real-linear map, in general no complex matrix. "
+                "Use adcore.hvp (the real-linear map applied to a tangent), or differentiate "
+                "with respect to `np.concatenate([x.real, x.imag])` and rebuild `x` inside f."
+            )
         return prepare(self, "hessian", f, x, contexts)
 
     def prepare_hvp(
@@ -136,3 +144,11 @@ class AutoTorch(AbstractBackend):
         from ._prepare import prepare
 
         return prepare(self, "second_derivative", f, x, contexts)
+
+
+def _is_complex(x: Any) -> bool:
+    """Whether ``x`` (a tensor, an array or a number) is complex, without importing torch."""
+    is_complex = getattr(x, "is_complex", None)
+    if callable(is_complex):
+        return bool(is_complex())
+    return isinstance(x, complex) or getattr(getattr(x, "dtype", None), "kind", "") == "c"

@@ -112,7 +112,10 @@ class AutoTensorFlow(AbstractBackend):
     def prepare_gradient(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractGradient:
         from ._executors import Gradient
 
-        return Gradient(self._kernels(f, "gradient", contexts), x, forward=self.mode == "forward")
+        # A complex x goes reverse: forward mode along the complex basis sees only the
+        # holomorphic part of f.
+        forward = self.mode == "forward" and not _is_complex(x)
+        return Gradient(self._kernels(f, "gradient", contexts), x, forward=forward)
 
     def prepare_jacobian(
         self, f: Callable[..., Any], x: Any, contexts: Contexts, *, y: Any = None
@@ -149,6 +152,14 @@ class AutoTensorFlow(AbstractBackend):
     def prepare_hessian(self, f: Callable[..., Any], x: Any, contexts: Contexts) -> AbstractHessian:
         from ._executors import Hessian
 
+        if _is_complex(x):
+            raise ad.NotSupportedError(
+                "AutoTensorFlow: hessian of a complex x is not supported: the Hessian of a "
+                "real function of complex x is a real-linear map, in general no complex "
+                "matrix. Use adcore.hvp (the real-linear map applied to a tangent), or "
+                "differentiate with respect to `np.concatenate([x.real, x.imag])` and "
+                "rebuild `x` inside f."
+            )
         return Hessian(self._kernels(f, "hessian", contexts), x, forward=self.mode == "forward")
 
     def _kernels(self, f: Callable[..., Any], operator: str, contexts: Contexts) -> Any:
@@ -169,3 +180,11 @@ def _size(v: Any) -> int:
     for d in getattr(v, "shape", ()):
         n *= int(d)
     return n
+
+
+def _is_complex(x: Any) -> bool:
+    """Whether ``x`` (a tensor, an array or a number) is complex, without importing TensorFlow."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return isinstance(x, complex)
+    return bool(getattr(dtype, "is_complex", False)) or getattr(dtype, "kind", "") == "c"

@@ -124,6 +124,10 @@ def record(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], persistent:
 
 
 def pull(tape: Any, y: Any, x: Any, ty: Tangents) -> Tangents:
+    # A cotangent takes the dtype of y: a Python number comes in with that of x, which
+    # differs for a real f of complex x. The real part of a complex cotangent of a real y is
+    # what the real inner product Re(vdot(w, J t)) sees.
+    ty = [t if t.dtype == y.dtype else tf.cast(t, y.dtype) for t in ty]
     return tuple([tape.gradient(y, x, output_gradients=t, unconnected_gradients=ZERO) for t in ty])
 
 

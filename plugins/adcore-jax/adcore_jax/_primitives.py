@@ -223,11 +223,14 @@ class Fixed:
 def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed: Fixed) -> Callable[..., Any]:
     def run(x: Any, seeds: Any, index: Any, c: tuple[Any, ...]) -> Any:
         value, p = products(lambda x: call(x, c), x, seeds)
-        p = jax.numpy.reshape(p, (p.shape[0], -1))
+        p = jax.numpy.reshape(p, (p.shape[0], int(np.prod(p.shape[1:]))))  # no -1: p may be empty
         if fixed.top > p.size:
             raise ArgumentError(f"the positions read go up to {fixed.top}, past the {p.size} products")
         # read as (product, entry) pairs: XLA's CPU backend splits such a gather over its threads,
         # where it runs the gather of the flattened products on one
+        if p.size == 0:  # an empty x or f(x): nothing to read, and no row length to divide by
+            values = jax.numpy.zeros(np.shape(index), p.dtype)
+            return (value, values) if with_value else values
         xp = np if isinstance(index, np.ndarray) else jax.numpy
         at = p.at[xp.divmod(index, p.shape[1])]
         if fixed.top == p.size:  # the positions outside the pattern read zero

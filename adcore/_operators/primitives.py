@@ -223,15 +223,17 @@ class JacobianFromPushforward(AbstractJacobian):
 
     def value_and_jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> tuple[Any, Any]:
         value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)
-        return value, self._columns(dy)
+        return value, self._columns(dy, x)
 
     def jacobian(self, x: Any, contexts: tuple[Any, ...], y: Any = None) -> Any:
-        return self._columns(self.pushforward.pushforward_stacked(x, self.dx, contexts, y))
+        return self._columns(self.pushforward.pushforward_stacked(x, self.dx, contexts, y), x)
 
-    def _columns(self, dy: Any) -> Any:
+    def _columns(self, dy: Any, x: Any) -> Any:
         # In dy's own namespace (under an outer trace it holds the tracer's values), with
-        # permute_dims: TensorFlow's tensors have no .T.
-        xp = array_namespace(dy)
+        # permute_dims: TensorFlow's tensors have no .T. For an empty x the batch of no
+        # pushforwards is the prep's own empty stack: x's namespace then gives the engine's
+        # array, which an outer engine's trace can take.
+        xp = array_namespace(dy, x)
         return xp.permute_dims(_matrix(xp, dy, self.n), (1, 0))
 
 

@@ -17,6 +17,7 @@ products of one-hot seeds) up to a size, passed as device arrays beyond it.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -223,7 +224,8 @@ class Fixed:
 def _gathered(call: Call, products: Callable[..., Any], with_value: bool, fixed: Fixed) -> Callable[..., Any]:
     def run(x: Any, seeds: Any, index: Any, c: tuple[Any, ...]) -> Any:
         value, p = products(lambda x: call(x, c), x, seeds)
-        p = jax.numpy.reshape(p, (p.shape[0], int(np.prod(p.shape[1:]))))  # no -1: p may be empty
+        # Not -1, which no reshape can infer for a batch of no seeds (an empty x).
+        p = jax.numpy.reshape(p, (p.shape[0], math.prod(p.shape[1:])))
         if fixed.top > p.size:
             raise ArgumentError(f"the positions read go up to {fixed.top}, past the {p.size} products")
         # read as (product, entry) pairs: XLA's CPU backend splits such a gather over its threads,

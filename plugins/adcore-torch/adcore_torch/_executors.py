@@ -72,8 +72,11 @@ def _matrix(J: Tensor, xt: Tensor, rows: int = -1) -> Tensor:
     return J.reshape(rows, xt.numel())
 
 
-def _stack(results: Any) -> Any:
-    return results if isinstance(results, Tensor) else torch.stack(list(results))
+def _stack(results: Any, empty: Tensor) -> Any:
+    """The results stacked; for a batch of none (an empty x or y), ``empty``."""
+    if isinstance(results, Tensor):
+        return results
+    return torch.stack(list(results)) if results else empty
 
 
 class _Batched:
@@ -97,9 +100,14 @@ class _Batched:
             return xt, owned(v, taken), owned(rs, taken)
         return xt, owned(v, taken), tuple(owned(r, taken) for r in rs)
 
+    #: Which the products are shaped like, for an empty batch: the value (pushforwards) or x.
+    like_value = False
+
     def _run_stacked(self, x: Any, d: Any, contexts: tuple[Any, ...]) -> Any:
         xt, v, results = self._run(x, tuple(to_torch(d).unbind(0)), contexts, _keep)
-        return v, _result(_stack(results), x, xt)
+        like = v if self.like_value else xt
+        empty = like.new_zeros((0, *like.shape)) if isinstance(like, Tensor) else xt.new_zeros((0,))
+        return v, _result(_stack(results, empty), x, xt)
 
 
 def _keep(t: Any, x: Any) -> Any:
@@ -107,6 +115,8 @@ def _keep(t: Any, x: Any) -> Any:
 
 
 class Pushforward(_Batched, AbstractPushforward):
+    like_value = True
+
     def value_and_pushforward(
         self, x: Any, tx: Tangents, contexts: tuple[Any, ...], y: Any = None
     ) -> tuple[Any, Tangents]:

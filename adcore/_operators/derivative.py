@@ -31,7 +31,8 @@ def derivative(
     >>> round(ad.derivative(lambda x: x ** 3, ad.AutoFiniteDiff(), 2.0), 6)
     12.0
     """
-    check_out("derivative", out)
+    if out is not None:  # the usual prepared call passes no out=: skip the frame
+        check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
     elif strict(prep, "derivative"):
@@ -45,7 +46,8 @@ def value_and_derivative(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_derivative(f, backend, x, *contexts, prep=None, out=None, y=None) -> (f(x), der)"""
-    check_out("derivative", out)
+    if out is not None:  # the usual prepared call passes no out=: skip the frame
+        check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
     elif strict(prep, "derivative"):

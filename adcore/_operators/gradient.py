@@ -31,7 +31,8 @@ def gradient(
     >>> ad.gradient(lambda x: (x ** 2).sum(), ad.AutoFiniteDiff(), np.array([1.0, 2.0])).round(6)
     array([2., 4.])
     """
-    check_out("gradient", out)
+    if out is not None:  # the usual prepared call passes no out=: skip the frame
+        check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif strict(prep, "gradient"):
@@ -45,7 +46,8 @@ def value_and_gradient(
     prep: Prep | None = None, out: Any = None, y: Any = None,
 ) -> tuple[Any, Any]:
     """value_and_gradient(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad)"""
-    check_out("gradient", out)
+    if out is not None:  # the usual prepared call passes no out=: skip the frame
+        check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif strict(prep, "gradient"):

@@ -35,7 +35,7 @@ def derivative(
         check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
-    elif strict(prep, "derivative"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "derivative"):  # no frame for a Prep
         prep.check("derivative", f, backend, x, contexts, None, y)
     der = prep.executor.derivative(x, contexts and unwrap(contexts), y)
     return der if out is None else fill(out, der)
@@ -50,7 +50,7 @@ def value_and_derivative(
         check_out("derivative", out)
     if prep is None:
         prep = prepare_derivative(f, backend, x, *contexts, y=y)
-    elif strict(prep, "derivative"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "derivative"):  # no frame for a Prep
         prep.check("derivative", f, backend, x, contexts, None, y)
     value, der = prep.executor.value_and_derivative(x, contexts and unwrap(contexts), y)
     return value, (der if out is None else fill(out, der))

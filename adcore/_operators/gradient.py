@@ -35,7 +35,7 @@ def gradient(
         check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
-    elif strict(prep, "gradient"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "gradient"):  # no frame for a Prep
         prep.check("gradient", f, backend, x, contexts, None, y)
     grad = prep.executor.gradient(x, contexts and unwrap(contexts))
     return grad if out is None else fill(out, grad)
@@ -50,7 +50,7 @@ def value_and_gradient(
         check_out("gradient", out)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
-    elif strict(prep, "gradient"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "gradient"):  # no frame for a Prep
         prep.check("gradient", f, backend, x, contexts, None, y)
     value, grad = prep.executor.value_and_gradient(x, contexts and unwrap(contexts))
     return value, (grad if out is None else fill(out, grad))

@@ -35,7 +35,7 @@ def hessian(
         check_out("hessian", out)
     if prep is None:
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
-    elif strict(prep, "hessian"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "hessian"):  # no frame for a Prep
         prep.check("hessian", f, backend, x, contexts, None, y)
     H = prep.executor.hessian(x, contexts and unwrap(contexts))
     return H if out is None else fill(out, H)
@@ -53,7 +53,7 @@ def value_gradient_and_hessian(
         check_out("hessian", out, (ARRAY, ARRAY))
     if prep is None:
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
-    elif strict(prep, "hessian"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "hessian"):  # no frame for a Prep
         prep.check("hessian", f, backend, x, contexts, None, y)
     value, grad, H = prep.executor.value_gradient_and_hessian(x, contexts and unwrap(contexts))
     if out is None:

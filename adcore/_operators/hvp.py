@@ -48,7 +48,7 @@ def hvp(
         check_out("hvp", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif strict(prep, "hvp"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "hvp"):  # no frame for a Prep
         prep.check("hvp", f, backend, x, contexts, tx, y)
     tg = prep.executor.hvp(x, tx, contexts and unwrap(contexts))
     return tg if out is None else fill(out, tg, len(tg))
@@ -66,7 +66,7 @@ def gradient_and_hvp(
         check_out("hvp", out, (ARRAY, count(tx)))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif strict(prep, "hvp"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "hvp"):  # no frame for a Prep
         prep.check("hvp", f, backend, x, contexts, tx, y)
     grad, tg = prep.executor.gradient_and_hvp(x, tx, contexts and unwrap(contexts))
     if out is None:

@@ -36,7 +36,7 @@ def jacobian(
         check_out("jacobian", out)
     if prep is None:
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
-    elif strict(prep, "jacobian"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "jacobian"):  # no frame for a Prep
         prep.check("jacobian", f, backend, x, contexts, None, y)
     J = prep.executor.jacobian(x, contexts and unwrap(contexts), y)
     return J if out is None else fill(out, J)
@@ -57,7 +57,7 @@ def value_and_jacobian(
         check_out("jacobian", out)
     if prep is None:
         prep = prepare_jacobian(f, backend, x, *contexts, y=y)
-    elif strict(prep, "jacobian"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "jacobian"):  # no frame for a Prep
         prep.check("jacobian", f, backend, x, contexts, None, y)
     value, J = prep.executor.value_and_jacobian(x, contexts and unwrap(contexts), y)
     return value, (J if out is None else fill(out, J))

@@ -40,7 +40,7 @@ def pullback(
         check_out("pullback", out, count(ty))
     if prep is None:
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
-    elif strict(prep, "pullback"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "pullback"):  # no frame for a Prep
         prep.check("pullback", f, backend, x, contexts, ty, y)
     tx = prep.executor.pullback(x, ty, contexts and unwrap(contexts), y)
     return tx if out is None else fill(out, tx, len(tx))
@@ -55,7 +55,7 @@ def value_and_pullback(
         check_out("pullback", out, count(ty))
     if prep is None:
         prep = _prepare(f, backend, x, ty, contexts, y, True, same_point=False)
-    elif strict(prep, "pullback"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "pullback"):  # no frame for a Prep
         prep.check("pullback", f, backend, x, contexts, ty, y)
     value, tx = prep.executor.value_and_pullback(x, ty, contexts and unwrap(contexts), y)
     return value, (tx if out is None else fill(out, tx, len(tx)))

@@ -40,7 +40,7 @@ def pushforward(
         check_out("pushforward", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif strict(prep, "pushforward"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "pushforward"):  # no frame for a Prep
         prep.check("pushforward", f, backend, x, contexts, tx, y)
     ty = prep.executor.pushforward(x, tx, contexts and unwrap(contexts), y)
     return ty if out is None else fill(out, ty, len(ty))
@@ -55,7 +55,7 @@ def value_and_pushforward(
         check_out("pushforward", out, count(tx))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
-    elif strict(prep, "pushforward"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "pushforward"):  # no frame for a Prep
         prep.check("pushforward", f, backend, x, contexts, tx, y)
     value, ty = prep.executor.value_and_pushforward(x, tx, contexts and unwrap(contexts), y)
     return value, (ty if out is None else fill(out, ty, len(ty)))

@@ -37,7 +37,7 @@ def second_derivative(
         check_out("second_derivative", out)
     if prep is None:
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
-    elif strict(prep, "second_derivative"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "second_derivative"):  # no frame for a Prep
         prep.check("second_derivative", f, backend, x, contexts, None, y)
     der2 = prep.executor.second_derivative(x, contexts and unwrap(contexts))
     return der2 if out is None else fill(out, der2)
@@ -53,7 +53,7 @@ def value_derivative_and_second_derivative(
         check_out("second_derivative", out, (ARRAY, ARRAY))
     if prep is None:
         prep = prepare_second_derivative(f, backend, x, *contexts, y=y)
-    elif strict(prep, "second_derivative"):
+    elif prep.strict if isinstance(prep, Prep) else strict(prep, "second_derivative"):  # no frame for a Prep
         prep.check("second_derivative", f, backend, x, contexts, None, y)
     value, der, der2 = prep.executor.value_derivative_and_second_derivative(x, contexts and unwrap(contexts))
     if out is None:

@@ -35,7 +35,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The core's tests, docstring examples and documentation examples: numpy only."""
-    session.install("-e", ".[testing,sparse,bench]", *CONSTRAINTS)
+    session.install("-e", ".[testing,sparse,bench,dask]", *CONSTRAINTS)
     session.run("pytest", "--doctest-modules", "adcore", "tests", *session.posargs)
 
 

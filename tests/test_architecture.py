@@ -44,6 +44,8 @@ LAZY: dict[str, str] = {
     "pandas": "the [bench] extra: BenchmarkResult.to_dataframe()",
     "hypothesis": "the [testing] extra, imported by the suite's property checks",
     "pytest": "the [testing] extra, imported by parametrize_with_checks",
+    # only once an executor of another package's is seen, to tell a Dask client's apart
+    "distributed": "the [dask] extra: AutoFiniteDiff(executor=client.get_executor())",
 }
 
 #: Engines: never imported by adcore, whose plugins bring them.

@@ -40,7 +40,7 @@ Contexts = tuple[Context[Any], ...]
 @final
 @dataclass(frozen=True, repr=False)
 class AutoFiniteDiff(AbstractBackend):
-    """AutoFiniteDiff(method="central", step=None, executor=None): finite differences.
+    """AutoFiniteDiff(method="central", step=None, executor=None, chunksize=None): finite differences.
 
     Args:
         method: ``"forward"`` or ``"backward"`` (error O(h), ``n + 1`` calls of ``f``
@@ -57,9 +57,15 @@ class AutoFiniteDiff(AbstractBackend):
             ``method="central"``): a ladder of steps per component, Richardson
             extrapolation and the estimate with the least error estimate, at about 15 to
             35 calls of ``f`` per component (see the docs' "Finite differences").
-        executor: a ``concurrent.futures.Executor``; when given, ``f`` is evaluated
-            at the perturbed points in parallel with ``executor.map`` (``f`` must then
-            be thread-safe, or picklable for a process pool).
+        executor: a ``concurrent.futures.Executor`` (``ThreadPoolExecutor``,
+            ``ProcessPoolExecutor``, a Dask cluster's ``client.get_executor()``); when
+            given, ``f(x)`` is evaluated here and timed, and the perturbed points in
+            chunks, one task per worker, in parallel (``f`` must then be thread-safe, or
+            picklable for processes and clusters). Where the whole work is too little to
+            share (under about 1 ms a task on threads, 10 ms elsewhere), the points are
+            evaluated here, serially. See the docs' "Scaling out".
+        chunksize: the number of points per task on the executor; ``None`` chooses it from
+            the number of workers and the time ``f(x)`` took.
 
     >>> import numpy as np, adcore as ad
     >>> ad.derivative(lambda x: x**3, ad.AutoFiniteDiff(method="complex"), 2.0)
@@ -71,6 +77,7 @@ class AutoFiniteDiff(AbstractBackend):
     method: str = "central"
     step: float | str | None = None
     executor: Executor | None = None
+    chunksize: int | None = None
 
     name: ClassVar[str] = "finitediff"
     modes: ClassVar[frozenset[str]] = frozenset({"forward"})
@@ -119,6 +126,16 @@ class AutoFiniteDiff(AbstractBackend):
                 "concurrent.futures.Executor, e.g. ThreadPoolExecutor() (or "
                 "ProcessPoolExecutor() for a picklable f), or None to evaluate f serially."
             )
+        chunksize = self.chunksize
+        if chunksize is not None:
+            if isinstance(chunksize, bool) or not isinstance(chunksize, int):
+                raise ArgumentTypeError(
+                    f"AutoFiniteDiff(chunksize={chunksize!r}): chunksize must be an int (points "
+                    "per task on the executor), or None to choose it from the number of "
+                    "workers and the cost of f."
+                )
+            if chunksize < 1:
+                raise ArgumentError(f"AutoFiniteDiff(chunksize={chunksize!r}): chunksize must be at least 1.")
 
     def accuracy(self, eps: float, order: int) -> float:
         """``h**p + eps / h**order``: the truncation error of the method's stencil (``p`` is 1
@@ -137,6 +154,8 @@ class AutoFiniteDiff(AbstractBackend):
             args.append(f"step={self.step!r}")
         if self.executor is not None:
             args.append(f"executor={self.executor!r}")
+        if self.chunksize is not None:
+            args.append(f"chunksize={self.chunksize!r}")
         return f"AutoFiniteDiff({', '.join(args)})"
 
     def prepare_pushforward(

@@ -1,16 +1,16 @@
-"""Calling ``f`` at one point on a worker of an executor, plainly or tolerantly (at the far
-points of the adaptive step), and owning what ``f`` returns."""
+"""Calling ``f`` on a worker of an executor: one task evaluates a chunk of points, plainly or
+tolerantly (at the far points of the adaptive step); and owning what ``f`` returns."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
 
-__all__ = ["owned", "task", "tolerant", "tolerant_task"]
+__all__ = ["chunk_task", "owned"]
 
 
 def owned(fx: Any) -> Any:
@@ -18,32 +18,34 @@ def owned(fx: Any) -> Any:
     return fx.copy() if isinstance(fx, np.ndarray) else fx
 
 
-def tolerant(call: Callable[[], Any], yw: np.ndarray | None) -> Any:
-    """``call()`` at a point of the adaptive ladder, NaN where f cannot be evaluated there."""
-    try:
-        value = call()
-    except (ArithmeticError, ValueError):
-        return np.nan
-    return value if yw is None else yw
+def chunk_task(
+    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, kind: str,
+    rows: tuple[Any, ...], tolerant: bool, X: np.ndarray, contexts: tuple[Any, ...],
+) -> np.ndarray:
+    """``F[k] = f(X[k], *contexts)`` for the points ``X`` of one chunk, on a worker; ``F`` has
+    ``rows = (shape, dtype)`` per point, as the caller's buffer does.
 
-
-def tolerant_task(work: Callable[..., Any], x: Any, contexts: tuple[Any, ...]) -> Any:
-    """``tolerant`` on a worker, whose numpy error state is its own."""
-    with np.errstate(all="ignore"):
-        return tolerant(partial(work, x, contexts), None)
-
-
-def task(
-    f: Callable[..., Any], private: tuple[int, ...], out: tuple[Any, ...] | None, x: Any,
-    contexts: tuple[Any, ...],
-) -> Any:
-    """One evaluation on a worker: ``f(x, *contexts)``, or ``f(y, x, *contexts)`` into a new
-    ``y`` of ``out = (shape, dtype)``. The ``Cache`` values at positions ``private`` are
-    copied first, since concurrent calls of ``f`` would overwrite each other's scratch."""
+    ``kind`` says what ``f`` takes (``"array"``, ``"numpy"`` or ``"python"`` scalar); with
+    ``out = (shape, dtype)``, ``f(y, x, *contexts)`` writes into a ``y`` of this task. The
+    ``Cache`` values at positions ``private`` are copied once per task, since concurrent
+    tasks would overwrite each other's scratch. ``tolerant``: where ``f`` fails with an
+    arithmetic or domain error the value is NaN, and numpy's warnings are silenced (the
+    worker's error state is its own)."""
     if private:
         contexts = tuple(copy.deepcopy(v) if i in private else v for i, v in enumerate(contexts))
-    if out is None:
-        return f(x, *contexts)
-    y = np.empty(*out)
-    f(y, x, *contexts)
-    return y
+    if not X.flags.writeable:  # received read-only from a transport: f gets writable arrays
+        X = X.copy()
+    F = np.empty((len(X), *rows[0]), rows[1])
+    y = None if out is None else np.empty(*out)
+    lead = () if y is None else (y,)
+    errors = (ArithmeticError, ValueError) if tolerant else ()
+    with np.errstate(all="ignore") if tolerant else contextlib.nullcontext():
+        for k in range(len(X)):
+            x = X[k, ...] if kind == "array" else (X[k].item() if kind == "python" else X[k])
+            try:
+                value = f(*lead, x, *contexts)
+            except errors:
+                F[k] = np.nan
+                continue
+            F[k] = value if y is None else y
+    return F

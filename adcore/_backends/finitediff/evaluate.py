@@ -2,27 +2,26 @@
 
 A kernel describes its points as a generator that sets up the evaluator's working
 copy of ``x`` in place and yields once per point; ``Evaluator.evaluate`` calls ``f``
-at each yield, or, with ``executor=``, copies each point out and maps ``f`` over
-the copies.
+at each yield, or, with ``executor=``, copies the points out and evaluates them in
+chunks on the executor (``parallel``).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from functools import partial
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..._core.contexts import Cache, Context
 from ...errors import ArgumentError, ArgumentTypeError, NotSupportedError, ShapeError
-from .calls import owned, task, tolerant_task
+from .calls import owned
 from .checks import check_complex_x, input_kind, warn_if_lost
+from .parallel import chunk_size, evaluate_chunks
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from .backend import AutoFiniteDiff
 
 __all__ = ["Evaluator", "Prepared", "warn_if_lost"]  # warn_if_lost: for the kernels
@@ -38,6 +37,9 @@ class Evaluator:
     ) -> None:
         self.f, self.operator = f, operator
         self.method, self.pool = backend.method, backend.executor
+        self.chunksize = backend.chunksize
+        #: On Dask: the large contexts scattered to the workers, by position (``parallel``).
+        self.scattered: dict[int, Any] = {}
         #: With ``step="adaptive"``, points far from x are probed: where f fails there with
         #: an arithmetic or domain error, or numpy warns, that point's value is NaN.
         self.adaptive = backend.step == "adaptive"
@@ -75,6 +77,17 @@ class Evaluator:
         self.error: np.ndarray | None = None
         self.cache_positions = tuple(i for i, c in enumerate(contexts) if isinstance(c, Cache))
         self._buffers: dict[tuple[Any, ...], np.ndarray] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A prep travels to the workers of a cluster: without its scratch (buffers, what was
+        # scattered), and its flat view of the working copy is made again on arrival.
+        state = self.__dict__.copy()
+        state.update(_buffers={}, scattered={}, flat=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.flat = self.xw.reshape(-1)
 
     # --- calling f
 
@@ -119,8 +132,8 @@ class Evaluator:
                 f"{self.operator} was prepared for an in-place f(y, x) and needs the output "
                 "buffer: pass y=."
             )
-        if self.pool is not None:
-            return self._evaluate_parallel(self.pool, x, c, y, points, npoints, scalar)
+        pool = self.pool
+        start = perf_counter() if pool is not None else 0.0
         if self.yw is None:
             value = owned(self.f(self._value_arg(x), *c))
         else:
@@ -128,6 +141,11 @@ class Evaluator:
             value = y
         f0, F = self._start(value, scalar, npoints)
         c = self._complex_caches(c)
+        if pool is not None:
+            size = chunk_size(self, pool, npoints, perf_counter() - start)
+            if size:
+                evaluate_chunks(self, pool, c, points, F, size)
+                return value, f0, F
         f, yw = self.f, self.yw
         lead = () if yw is None else (yw,)
         if self.kind == "array":
@@ -161,34 +179,6 @@ class Evaluator:
                     F[k] = np.nan
                     continue
                 F[k] = value if yw is None else yw
-
-    def _evaluate_parallel(
-        self, pool: Executor, x: Any, c: tuple[Any, ...], y: Any, points: Iterator[None],
-        npoints: int, scalar: bool,
-    ) -> tuple[Any, np.ndarray, np.ndarray]:
-        snap = self.xw.copy if self.kind == "array" else self._arg
-        xs = [snap() for _ in points]
-        c = self._complex_caches(c)
-        pos = self.cache_positions
-        if self.yw is None:
-            work = value_task = partial(task, self.f, pos, None)
-        else:
-            work = partial(task, self.f, pos, (self.yw.shape, self.yw.dtype))
-            value_task = partial(task, self.f, pos, (y.shape, y.dtype))
-        if self.adaptive:
-            work = partial(tolerant_task, work)
-        future = pool.submit(value_task, self._value_arg(x), c)
-        outs = list(pool.map(work, xs, itertools.repeat(c)))
-        fx = future.result()
-        if self.yw is None:
-            value = owned(fx)
-        else:
-            y[...] = fx
-            value = y
-        f0, F = self._start(value, scalar, npoints)
-        for k, out in enumerate(outs):
-            F[k] = out
-        return value, f0, F
 
     def _start(self, value: Any, scalar: bool, npoints: int) -> tuple[np.ndarray, np.ndarray]:
         """``(f0, F)``: the checked ``f(x)`` as a real array where the complex step needs

@@ -6,7 +6,7 @@ or writes ``x + s * t`` into it for a direction ``t``, evaluates ``f`` there and
 combines the values into difference quotients. Nothing of size ``n * n`` is
 allocated except a result that has that size (Jacobian, Hessian), and ``x``
 itself is never written. With ``executor=``, the same points are copied out and
-evaluated with ``executor.map`` instead, each with its own copy of ``x``.
+evaluated on the executor instead, in chunks of points, one task per chunk (``parallel``).
 
 A complex ``x`` is perturbed along the real, then the imaginary part of each
 coordinate. With ``step="adaptive"``, each coordinate (or tangent) gets a ladder of
@@ -14,7 +14,8 @@ steps whose central differences are extrapolated, keeping the best-estimated one
 
 ``backend`` holds the options and preparation, ``steps`` the choice of steps,
 ``adaptive`` the ladders and their extrapolation, ``evaluate`` the evaluator (with
-``calls``, how ``f`` is called, and ``checks``, of inputs and results),
+``parallel``, how points are shared on an executor, ``calls``, how ``f`` is called there,
+and ``checks``, of inputs and results),
 ``first_order`` and ``second_order`` the stencils and executors.
 """
 

@@ -100,7 +100,7 @@ _aval = attrgetter("aval")
 @final
 @dataclass(frozen=True, repr=False)
 class AutoJAX(AbstractBackend):
-    """AutoJAX(mode=None, jit=True): differentiation with JAX.
+    """AutoJAX(mode=None, jit=True, shard=False): differentiation with JAX.
 
     Args:
         mode: ``None`` picks per operator (``jax.grad`` for gradients, ``jax.jacfwd``
@@ -110,6 +110,11 @@ class AutoJAX(AbstractBackend):
         jit: compile each prepared operator with ``jax.jit`` (one compilation per
             function and signature, shared by every preparation); ``False`` runs
             JAX's transformations eagerly, for functions that ``jax.jit`` cannot trace.
+        shard: split each batch of tangents across ``jax.devices()`` (when there are
+            several): the basis of a Jacobian or Hessian, the seeds of AutoSparse's colors,
+            a batch of pushforwards, stacked pullbacks or hvps. Each device computes a
+            share of the products, with ``x`` and the contexts on every device; results
+            equal the unsharded ones. Pays for large batches on several accelerators.
 
     float64 numpy inputs are differentiated in float64 (JAX's 64-bit mode is on
     during adcore's calls only); numpy in gives numpy out, ``jax.Array`` in gives
@@ -122,6 +127,7 @@ class AutoJAX(AbstractBackend):
 
     mode: str | None = None
     jit: bool = True
+    shard: bool = False
 
     name: ClassVar[str] = "jax"
     distribution: ClassVar[str] = "adcore-jax"

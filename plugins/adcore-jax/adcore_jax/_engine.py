@@ -172,6 +172,11 @@ def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., 
     return checked
 
 
+def _devices() -> tuple[Any, ...] | None:
+    devices = tuple(jax.devices())
+    return devices if len(devices) > 1 else None
+
+
 class Setup:
     """What the preparation of one operator learns once, and the functions it builds.
 
@@ -185,6 +190,9 @@ class Setup:
                  tangents: tuple[Any, ...] = ()) -> None:
         check_x(x)
         self.f, self.mode, self.jit = f, backend.mode, backend.jit
+        #: With ``shard=True`` and more than one device: the devices a batch of tangents is
+        #: split across (a parameter of the functions built, so these are built apart).
+        self.devices = _devices() if backend.shard else None
         self.values = tuple(c.value for c in contexts)
         self.x64 = wants_x64(x, tangents, self.values)
         self.host = isinstance(x, HOST)

@@ -19,7 +19,7 @@ import jax.numpy as jnp
 from adcore.extend import AbstractDerivative, AbstractGradient, AbstractJacobian
 
 from ._engine import Setup, bind
-from ._traced import Call, scalar, with_aux
+from ._traced import Call, Sharded, jvps, scalar, vjps, with_aux
 
 __all__ = ["Derivative", "Gradient", "Jacobian"]
 
@@ -87,11 +87,14 @@ class Gradient(AbstractGradient):
         return self._plain(x, contexts)
 
 
-def _jacobian(call: Call, mode: str | None, with_value: bool) -> Callable[..., Any]:
+def _jacobian(call: Call, mode: str | None, with_value: bool, devices: Any = None) -> Callable[..., Any]:
     def fn(x: Any, c: tuple[Any, ...], y: None = None) -> Any:
         g = lambda x: call(x, c)
         out = jax.eval_shape(g, x)  # at trace time only, when jitted
         forward = x.size <= out.size if mode is None else mode == "forward"
+        if devices is not None and not (jnp.iscomplexobj(x) or jnp.iscomplexobj(out)):
+            value, J = _sharded_jacobian(g, x, out, forward, devices)
+            return (value, J) if with_value else J
         jac = jax.jacfwd if forward else jax.jacrev
         if with_value:
             J, value = jac(with_aux(g), has_aux=True)(x)
@@ -103,14 +106,26 @@ def _jacobian(call: Call, mode: str | None, with_value: bool) -> Callable[..., A
     return fn
 
 
+def _sharded_jacobian(g: Callable[[Any], Any], x: Any, out: Any, forward: bool,
+                      devices: tuple[Any, ...]) -> tuple[Any, Any]:
+    """The Jacobian as the products along a basis (of x's space forward, of f(x)'s reverse),
+    the batch split across ``devices``: ``AutoJAX(shard=True)``."""
+    n, m = x.size, out.size
+    size, shape = (n, x.shape) if forward else (m, out.shape)
+    basis = jnp.reshape(jnp.eye(size, dtype=out.dtype if not forward else x.dtype), (size, *shape))
+    value, rows = Sharded(jvps if forward else vjps, devices)(g, x, basis)
+    rows = jnp.reshape(rows, (size, m if forward else n))
+    return value, rows.T if forward else rows
+
+
 class Jacobian(AbstractJacobian):
     """``jax.jacfwd`` when ``x`` is no larger than ``f(x)``, else ``jax.jacrev`` (or as
     ``mode`` says): the matrix ``(y.size, x.size)``."""
 
     def __init__(self, s: Setup) -> None:
         self.f = s.f
-        self._value = s.method(_jacobian, s.mode, True)
-        self._plain = s.method(_jacobian, s.mode, False)
+        self._value = s.method(_jacobian, s.mode, True, s.devices)
+        self._plain = s.method(_jacobian, s.mode, False, s.devices)
         bind(self, value_and_jacobian=self._value, jacobian=self._plain)
 
     def value_and_jacobian(self, x: Any, contexts: Any, y: Any = None) -> Any:

@@ -8,7 +8,8 @@ serves: ``(x, tangents, contexts, y)``, ``contexts`` the tuple of the contexts'
 values and ``y`` None (in-place functions are not supported); ``call(x, c)``
 is ``f(x, *c)``.
 
-The gathered forms (AutoSparse's compressed Jacobian) are one jitted call too:
+With ``AutoJAX(shard=True)``, a batch of tangents is laid out across the devices
+(``_traced.Sharded``). The gathered forms (AutoSparse's compressed Jacobian) are one jitted call too:
 the pushforwards or pullbacks along fixed seeds and the read of the entries,
 with seeds and positions compiled in as constants (which lets XLA simplify the
 products of one-hot seeds) up to a size, passed as device arrays beyond it.
@@ -28,7 +29,7 @@ from adcore.errors import ArgumentError
 from adcore.extend import AbstractPullback, AbstractPushforward
 
 from ._engine import Setup, bind, host, to_numpy, x64_on, x64_restore
-from ._traced import Call, adjoint, apply_linear, jvps, like, on_tuple, stack
+from ._traced import Call, adjoint, apply_linear, jvps, like, on_tuple, sharded, stack, vjps
 
 __all__ = [
     "Fixed", "LinearizedPullback", "LinearizedPushforward", "Pullback", "Pushforward", "gathered", "vjps",
@@ -37,16 +38,18 @@ __all__ = [
 # --- pushforward
 
 
-def _pushforward(call: Call, with_value: bool, stacked: bool) -> Callable[..., Any]:
+def _pushforward(call: Call, with_value: bool, stacked: bool, devices: Any = None) -> Callable[..., Any]:
+    products = sharded(jvps, devices)
+
     def fn(x: Any, tx: Any, c: tuple[Any, ...], y: None = None) -> Any:
         g = lambda x: call(x, c)
         if stacked:
-            value, ty = jvps(g, x, tx)
+            value, ty = products(g, x, tx)
         elif len(tx) == 1:
             value, t = jax.jvp(g, (x,), (like(tx[0], x),))
             ty = (t,)
         else:
-            value, dy = jvps(g, x, stack(tx, x))
+            value, dy = products(g, x, stack(tx, x))
             ty = tuple(dy)
         return (value, ty) if with_value else ty
 
@@ -60,10 +63,10 @@ class Pushforward(AbstractPushforward):
 
     def __init__(self, s: Setup) -> None:
         self.f, self._setup = s.f, s  # the built functions hold f weakly
-        self._value_tuple = s.method(_pushforward, True, False)
-        self._tuple = s.method(_pushforward, False, False)
-        self._value_stacked = s.method(_pushforward, True, True)
-        self._stacked = s.method(_pushforward, False, True)
+        self._value_tuple = s.method(_pushforward, True, False, s.devices)
+        self._tuple = s.method(_pushforward, False, False, s.devices)
+        self._value_stacked = s.method(_pushforward, True, True, s.devices)
+        self._stacked = s.method(_pushforward, False, True, s.devices)
         bind(self, value_and_pushforward=self._value_tuple, pushforward=self._tuple,
              value_and_pushforward_stacked=self._value_stacked, pushforward_stacked=self._stacked)
 
@@ -114,8 +117,12 @@ class LinearizedPushforward(AbstractPushforward):
 # --- pullback
 
 
-def _pullback(call: Call, with_value: bool, stacked: bool, complex_x: bool) -> Callable[..., Any]:
+def _pullback(call: Call, with_value: bool, stacked: bool, complex_x: bool,
+              devices: Any = None) -> Callable[..., Any]:
     def fn(x: Any, ty: Any, c: tuple[Any, ...], y: None = None) -> Any:
+        if stacked and devices is not None and not complex_x:
+            value, tx = sharded(vjps, devices)(lambda x: call(x, c), x, ty)
+            return (value, tx) if with_value else tx
         value, vjp = jax.vjp(lambda x: call(x, c), x)
         vjp = adjoint(vjp, complex_x)
         if stacked:
@@ -138,7 +145,7 @@ class Pullback(AbstractPullback):
         self.f, self._setup = s.f, s
         self._value_tuple = s.method(_pullback, True, False, s.complex)
         self._tuple = s.method(_pullback, False, False, s.complex)
-        self._value_stacked = s.method(_pullback, True, True, s.complex)
+        self._value_stacked = s.method(_pullback, True, True, s.complex, s.devices)
         bind(self, value_and_pullback=self._value_tuple, pullback=self._tuple,
              value_and_pullback_stacked=self._value_stacked)
 
@@ -190,12 +197,6 @@ class LinearizedPullback(AbstractPullback):
 
 #: Seeds and positions of at most this many elements in all are compiled in as constants.
 CONSTANT_LIMIT = 1 << 22
-
-
-def vjps(g: Callable[[Any], Any], x: Any, dy: Any) -> tuple[Any, Any]:
-    """``(g(x), dx)``: the pullbacks of stacked cotangents ``dy``, ``g`` evaluated once."""
-    value, vjp = jax.vjp(g, x)
-    return value, jax.vmap(lambda t: vjp(t)[0])(like(dy, value))
 
 
 class Fixed:
@@ -253,7 +254,7 @@ def gathered(s: Setup, products: Callable[..., Any], seeds: Any, index: Any,
     the values read as the ``jax.Array`` (still being computed, with JAX's asynchronous
     dispatch), which the caller reads with ``numpy.asarray`` once it has built what it can."""
     fixed = Fixed(seeds, index)
-    fn = s.fn(_gathered, products, with_value, fixed)
+    fn = s.fn(_gathered, sharded(products, s.devices), with_value, fixed)
     if not fixed.constant:
         device = None if s.host or not isinstance(seeds, jax.Array) else next(iter(seeds.devices()))
         previous = x64_on(True) if s.x64 else None

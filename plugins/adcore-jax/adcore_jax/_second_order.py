@@ -19,14 +19,15 @@ import jax.numpy as jnp
 from adcore.extend import AbstractHessian, AbstractHVP, AbstractSecondDerivative
 
 from ._engine import Setup, bind, host
-from ._traced import Call, apply_linear, jvps, like, scalar, stack
+from ._traced import Call, Sharded, apply_linear, jvps, like, scalar, stack, vjps
 
 __all__ = ["HVP", "Hessian", "LinearizedHVP", "SecondDerivative"]
 
 # --- hvp
 
 
-def _hvp(call: Call, mode: str | None, with_gradient: bool, stacked: bool) -> Callable[..., Any]:
+def _hvp(call: Call, mode: str | None, with_gradient: bool, stacked: bool,
+         devices: Any = None) -> Callable[..., Any]:
     def fn(x: Any, tx: Any, c: tuple[Any, ...]) -> Any:
         grad = jax.grad(lambda x: scalar(call(x, c), "hvp"))
         if not stacked and len(tx) == 1 and mode != "reverse":
@@ -34,7 +35,10 @@ def _hvp(call: Call, mode: str | None, with_gradient: bool, stacked: bool) -> Ca
             hv: Any = (t,)
         else:
             dx = like(tx, x) if stacked else stack(tx, x)
-            if mode == "reverse":
+            if devices is not None:
+                # H is symmetric: the pullback of the gradient is H @ t too
+                g, dh = Sharded(vjps if mode == "reverse" else jvps, devices)(grad, x, dx)
+            elif mode == "reverse":
                 g, vjp = jax.vjp(grad, x)  # H is symmetric: the pullback of the gradient is H @ t
                 dh = jax.vmap(lambda t: vjp(t)[0])(dx)
             else:
@@ -50,9 +54,9 @@ class HVP(AbstractHVP):
 
     def __init__(self, s: Setup) -> None:
         self.f = s.f  # the built functions hold it weakly
-        self._gradient_tuple = s.method(_hvp, s.mode, True, False)
-        self._tuple = s.method(_hvp, s.mode, False, False)
-        self._gradient_stacked = s.method(_hvp, s.mode, True, True)
+        self._gradient_tuple = s.method(_hvp, s.mode, True, False, s.devices)
+        self._tuple = s.method(_hvp, s.mode, False, False, s.devices)
+        self._gradient_stacked = s.method(_hvp, s.mode, True, True, s.devices)
         bind(self, gradient_and_hvp=self._gradient_tuple, hvp=self._tuple,
              gradient_and_hvp_stacked=self._gradient_stacked)
 
@@ -100,11 +104,20 @@ class LinearizedHVP(AbstractHVP):
 # --- hessian
 
 
-def _hessian(call: Call, mode: str | None, with_value: bool) -> Callable[..., Any]:
+def _hessian(call: Call, mode: str | None, with_value: bool, devices: Any = None) -> Callable[..., Any]:
     def fn(x: Any, c: tuple[Any, ...]) -> Any:
         g = lambda x: scalar(call(x, c), "hessian")
         outer = jax.jacrev if mode == "reverse" else jax.jacfwd
         n = x.size
+        if devices is not None:
+            # hvps along a basis, the batch split across the devices (AutoJAX(shard=True)):
+            # columns of H forward as jax.jacfwd gives them, rows in reverse as jax.jacrev does
+            basis = jnp.reshape(jnp.eye(n, dtype=x.dtype), (n, *x.shape))
+            products = Sharded(vjps if mode == "reverse" else jvps, devices)
+            _, lines = products(jax.grad(g), x, basis)
+            H = jnp.reshape(lines, (n, n))
+            H = H if mode == "reverse" else H.T
+            return (*jax.value_and_grad(g)(x), H) if with_value else H
         if not with_value:
             return jnp.reshape(outer(jax.grad(g))(x), (n, n))
 
@@ -123,8 +136,8 @@ class Hessian(AbstractHessian):
 
     def __init__(self, s: Setup) -> None:
         self.f = s.f
-        self._value = s.method(_hessian, s.mode, True)
-        self._plain = s.method(_hessian, s.mode, False)
+        self._value = s.method(_hessian, s.mode, True, s.devices)
+        self._plain = s.method(_hessian, s.mode, False, s.devices)
         bind(self, value_gradient_and_hessian=self._value, hessian=self._plain)
 
     def value_gradient_and_hessian(self, x: Any, contexts: Any) -> Any:

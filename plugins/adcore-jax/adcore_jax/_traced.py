@@ -4,14 +4,19 @@ batching JVPs with ``jax.vmap``, applying a kept linearization."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from adcore.errors import ShapeError
 
-__all__ = ["Call", "adjoint", "apply_linear", "jvps", "like", "on_tuple", "scalar", "stack", "with_aux"]
+__all__ = [
+    "Call", "Sharded", "adjoint", "apply_linear", "jvps", "like", "on_tuple", "scalar", "sharded", "stack",
+    "vjps", "with_aux",
+]
 
 Call = Callable[[Any, tuple[Any, ...]], Any]
 
@@ -34,6 +39,39 @@ def scalar(y: Any, operator: str = "gradient") -> Any:
 def jvps(g: Callable[[Any], Any], x: Any, dx: Any) -> tuple[Any, Any]:
     """``(g(x), dy)``: the pushforwards of stacked tangents ``dx``, ``g`` evaluated once."""
     return jax.vmap(lambda t: jax.jvp(g, (x,), (t,)), out_axes=(None, 0))(like(dx, x))
+
+
+def vjps(g: Callable[[Any], Any], x: Any, dy: Any) -> tuple[Any, Any]:
+    """``(g(x), dx)``: the pullbacks of stacked cotangents ``dy``, ``g`` evaluated once."""
+    value, vjp = jax.vjp(g, x)
+    return value, jax.vmap(lambda t: vjp(t)[0])(like(dy, value))
+
+
+@dataclass(frozen=True)
+class Sharded:
+    """``products(g, x, seeds)`` (``jvps`` or ``vjps``) with the batch of seeds laid out across
+    ``devices`` (``AutoJAX(shard=True)``): padded with zeros to a multiple of their number and
+    constrained to be split along the batch, so that XLA runs a share of the vmapped products
+    on each device; the padding's products are dropped. Equal to another of the same products
+    and devices: a key of the functions built for ``f``."""
+
+    products: Callable[..., tuple[Any, Any]]
+    devices: tuple[Any, ...]
+
+    def __call__(self, g: Callable[[Any], Any], x: Any, seeds: Any) -> tuple[Any, Any]:
+        count = seeds.shape[0]
+        pad = -count % len(self.devices)
+        if pad:
+            seeds = jnp.concatenate([seeds, jnp.zeros((pad, *seeds.shape[1:]), seeds.dtype)])
+        mesh = jax.sharding.Mesh(np.array(self.devices), ("batch",))
+        layout = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("batch"))
+        value, out = self.products(g, x, jax.lax.with_sharding_constraint(seeds, layout))
+        return value, out[:count]
+
+
+def sharded(products: Callable[..., tuple[Any, Any]], devices: tuple[Any, ...] | None) -> Any:
+    """``products`` as it is, or ``Sharded`` over ``devices``."""
+    return products if devices is None else Sharded(products, devices)
 
 
 def stack(ts: tuple[Any, ...], v: Any) -> Any:

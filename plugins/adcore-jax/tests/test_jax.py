@@ -4,6 +4,7 @@ devices, contexts, same-point linearizations, and the errors it raises."""
 from __future__ import annotations
 
 import gc
+import os
 import re
 import subprocess
 import sys
@@ -150,6 +151,60 @@ def test_results_stay_on_the_device_of_x(operator):
     assert result.devices() == {device}
     (t,) = ad.pushforward(f, B, x, (x,))
     assert t.devices() == {device}
+
+
+SHARDED = """
+import jax, jax.numpy as jnp, numpy as np, adcore as ad
+assert len(jax.devices()) == 4, jax.devices()
+
+def f(x):
+    xp = ad.array_namespace(x)
+    return xp.sin(x) * xp.cumulative_sum(x) + x ** 2
+
+def wide(x):
+    return jnp.reshape(jnp.tanh(x) * x, (3, 3)).sum(axis=1)
+
+def s(x):
+    xp = ad.array_namespace(x)
+    return xp.sum(xp.sin(x) * x ** 3) + xp.sum(x[1:] * x[:-1])
+
+def close(u, v):
+    np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=1e-14, atol=1e-15)
+
+x = np.linspace(0.1, 1.0, 9)
+T = tuple(np.random.default_rng(0).normal(size=(3, 9)))
+for options in ({}, {"mode": "reverse"}):
+    one, every = ad.AutoJAX(**options), ad.AutoJAX(**options, shard=True)
+    for op, g in ((ad.value_and_jacobian, f), (ad.value_and_jacobian, wide),
+                  (ad.value_gradient_and_hessian, s)):
+        for u, v in zip(op(g, one, x), op(g, every, x)):
+            close(u, v)
+    for op, g in ((ad.pushforward, f), (ad.pullback, f), (ad.hvp, s)):
+        for u, v in zip(op(g, one, x, T), op(g, every, x, T)):
+            close(u, v)
+    for op, g in ((ad.jacobian, f), (ad.hessian, s)):
+        close(op(g, ad.AutoSparse(one), x).toarray(), op(g, ad.AutoSparse(every), x).toarray())
+# the 9 tangents of the Jacobian, padded to 12, are split 3 to a device
+x32 = jnp.asarray(x, jnp.float32)
+prep = ad.prepare_jacobian(f, ad.AutoJAX(shard=True), x32)
+assert "f32[3,9]" in prep.executor.jacobian.lower(x32, ()).compile().as_text()
+"""
+
+
+def test_shard_splits_tangents_across_devices_with_the_same_results():
+    """AutoJAX(shard=True) on 4 host devices, in a process of its own (JAX fixes the number of
+    devices when it starts): Jacobians, Hessians, batches and sparse colors as on one device."""
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4"}
+    subprocess.run([sys.executable, "-c", SHARDED], check=True, env=env)
+
+
+def test_shard_is_an_option():
+    assert repr(AutoJAX(shard=True)) == "AutoJAX(shard=True)" and AutoJAX(shard=True) != B
+    # conftest.py's 2 host devices; the functions built without shard know of none
+    assert _engine.Setup(AutoJAX(shard=True), loss, X, ()).devices == tuple(jax.devices())
+    assert _engine.Setup(B, loss, X, ()).devices is None
+    np.testing.assert_allclose(ad.hessian(loss, AutoJAX(shard=True, jit=False), X),
+                               ad.hessian(loss, B, X), rtol=1e-14)
 
 
 def test_synchronize_waits_for_results_and_returns_them():

@@ -152,6 +152,13 @@ def test_large_constant_is_scattered_once_per_prep(dask):
     np.testing.assert_allclose(J, 3.0 * np.eye(5), rtol=1e-8)
 
 
+def test_large_chunks_of_points_travel_apart(dask):
+    x = np.linspace(0.0, 1.0, 600)  # 2 chunks of 300 points of 600 doubles: 1.4 MB each
+    b = ad.AutoFiniteDiff(method="forward", executor=dask, chunksize=300)
+    np.testing.assert_array_equal(ad.jacobian(np.sin, b, x),
+                                  ad.jacobian(np.sin, ad.AutoFiniteDiff(method="forward"), x))
+
+
 def test_errors_of_f_reach_the_caller(dask):
     with pytest.raises(RuntimeError, match="fails on the worker"):
         ad.gradient(fails_away, ad.AutoFiniteDiff(executor=dask, chunksize=2), X)

@@ -15,7 +15,8 @@ The values come back in the order of the points, whatever order the tasks finish
 On Dask (``distributed.Client.get_executor()``, the ``adcore[dask]`` extra), tasks are
 submitted with ``pure=False`` (f is called again, not looked up), and a large context value
 (a numpy array of ``SCATTER_BYTES`` or more) is scattered to every worker once: a prep
-keeps it there, and sends it again only when its contents change.
+keeps it there, and sends it again only when its contents change. Chunks of points that
+large are scattered too, spread over the workers, rather than carried in the task graph.
 """
 
 from __future__ import annotations
@@ -85,12 +86,15 @@ def evaluate_chunks(
     out = None if ev.yw is None else (ev.yw.shape, ev.yw.dtype)
     work = partial(chunk_task, ev.f, ev.cache_positions, out, ev.kind, (F.shape[1:], F.dtype),
                    ev.adaptive)
+    starts = range(0, len(F), size)
+    chunks: list[Any] = [X[a:a + size] for a in starts]
     submit = pool.submit
     if dask_executor(pool):
         c = _scattered(pool, c, ev.scattered)
         submit = partial(pool.submit, pure=False)
-    starts = range(0, len(F), size)
-    futures = [submit(work, X[a:a + size], c) for a in starts]
+        if chunks[0].nbytes >= SCATTER_BYTES:  # sent to the workers apart, not in the task graph
+            chunks = pool._client.scatter(chunks, hash=False)  # type: ignore[attr-defined]
+    futures = [submit(work, chunk, c) for chunk in chunks]
     try:
         for a, future in zip(starts, futures):
             F[a:a + size] = future.result()

@@ -6,7 +6,10 @@ Run: ``python benchmarks/scale_out.py [--n 32] [--ms 20] [--repeat 3] [--check]`
 Times the prepared Jacobian (``2n + 1 = 65`` calls of ``f`` at n=32) of
 
 - an expensive ``f``: about ``--ms`` milliseconds of single-threaded numpy work a call
-  (elementwise ufuncs, no BLAS, which would use every core on its own), calibrated here;
+  (elementwise ufuncs, no BLAS, which would use every core on its own), calibrated here,
+  in place in a scratch array passed as ``adcore.Cache``: temporaries of this size would
+  cost a Dask worker twice the time they cost here (its nanny sets
+  ``MALLOC_TRIM_THRESHOLD_``, and each one is then mapped and faulted in anew);
 - a cheap ``f``: ``sin(x) * x``, about a microsecond,
 
 by ``AutoFiniteDiff()`` serially, on a ``ThreadPoolExecutor(2)``, and on a
@@ -44,12 +47,15 @@ WORK = np.linspace(0.0, 1.0, 50_000)
 PASSES = 1
 
 
-def expensive(x: np.ndarray, work: np.ndarray, passes: int) -> np.ndarray:
-    """A simulation's cost, single-threaded: ``passes`` passes of ufuncs over ``work``."""
-    acc = work
+def expensive(x: np.ndarray, work: np.ndarray, passes: int, scratch: np.ndarray) -> np.ndarray:
+    """A simulation's cost, single-threaded: ``passes`` passes of ufuncs over ``work``, in
+    place in ``scratch`` (an ``adcore.Cache``: a copy per task on the executors)."""
+    np.copyto(scratch, work)
     for _ in range(passes):
-        acc = np.sin(acc + 1.0) * 0.5
-    return np.sin(x) * np.cumsum(x) + 1e-30 * acc[0]
+        np.add(scratch, 1.0, out=scratch)
+        np.sin(scratch, out=scratch)
+        np.multiply(scratch, 0.5, out=scratch)
+    return np.sin(x) * np.cumsum(x) + 1e-30 * scratch[0]
 
 
 def cheap(x: np.ndarray) -> np.ndarray:
@@ -58,9 +64,9 @@ def cheap(x: np.ndarray) -> np.ndarray:
 
 def calibrate(ms: float) -> int:
     """Passes for one call of ``expensive`` to take about ``ms`` milliseconds."""
-    x = np.ones(4)
+    x, scratch = np.ones(4), np.empty_like(WORK)
     start = time.perf_counter()
-    expensive(x, WORK, 20)
+    expensive(x, WORK, 20, scratch)
     per_pass = (time.perf_counter() - start) / 20
     return max(1, round(ms / 1e3 / per_pass))
 
@@ -96,9 +102,9 @@ def main() -> int:
 
     passes = calibrate(args.ms)
     x = np.linspace(0.1, 1.0, args.n)
-    contexts = (ad.Constant(WORK), ad.Constant(passes))
+    contexts = (ad.Constant(WORK), ad.Constant(passes), ad.Cache(np.empty_like(WORK)))
     start = time.perf_counter()
-    expensive(x, WORK, passes)
+    expensive(x, WORK, passes, np.empty_like(WORK))
     cost = time.perf_counter() - start
     print(f"n={args.n}: {2 * args.n + 1} calls of f per Jacobian; expensive f {cost * 1e3:.1f} ms "
           f"a call ({passes} passes), cheap f about 1 us")

@@ -281,7 +281,7 @@ def test_executor_gives_the_same_numbers(method):
     scratch = np.empty(5, complex if method == "complex" else float)
     values, contexts = (2.0, scratch), (Constant(2.0), Cache(scratch))
     with ThreadPoolExecutor(4) as pool:
-        serial, parallel = AutoFiniteDiff(method), AutoFiniteDiff(method, executor=pool)
+        serial, parallel = AutoFiniteDiff(method), AutoFiniteDiff(method, executor=pool, chunksize=2)
         for b in (serial, parallel):
             assert b.executor is (pool if b is parallel else None)
         results = []
@@ -446,7 +446,7 @@ def test_complex_step_gives_f_complex_scratch_for_a_cache(pool):
     x = np.array([1.0, 2.0])
     cache = np.empty(2)
     executor = ThreadPoolExecutor(2) if pool else None
-    backend = AutoFiniteDiff(method="complex", executor=executor)
+    backend = AutoFiniteDiff(method="complex", executor=executor, chunksize=2 if executor else None)
     np.testing.assert_allclose(adcore.gradient(f, backend, x, Cache(cache)), 2 * x, rtol=1e-12)
     np.testing.assert_allclose(adcore.hessian(f, backend, x, Cache(cache)), 2 * np.eye(2), atol=1e-8)
     if executor:

@@ -127,7 +127,7 @@ def test_inplace_functions_executors_and_float32():
     J = ad.jacobian(f, ADAPTIVE, X, y=y)
     np.testing.assert_allclose(J, coupled_jacobian(X), rtol=1e-9, atol=1e-11)
     with ThreadPoolExecutor(2) as pool:
-        backend = ad.AutoFiniteDiff(step="adaptive", executor=pool)
+        backend = ad.AutoFiniteDiff(step="adaptive", executor=pool, chunksize=8)
         grad = ad.gradient(lambda x: np.sum(np.log(x)), backend, np.full(2, 1e-8))
     np.testing.assert_allclose(grad, 1e8, rtol=1e-9)
     x32 = np.array([0.5, 1.5], np.float32)

@@ -62,8 +62,8 @@ class AutoFiniteDiff(AbstractBackend):
             given, ``f(x)`` is evaluated here and timed, and the perturbed points in
             chunks, one task per worker, in parallel (``f`` must then be thread-safe, or
             picklable for processes and clusters). Where the whole work is too little to
-            share (under about 1 ms a task on threads, 10 ms elsewhere), the points are
-            evaluated here, serially. See the docs' "Scaling out".
+            share (under 1 ms a task on threads, 5 ms on processes, 25 ms on Dask), the
+            points are evaluated here, serially. See the docs' "Scaling out".
         chunksize: the number of points per task on the executor; ``None`` chooses it from
             the number of workers and the time ``f(x)`` took.
 

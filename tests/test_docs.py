@@ -73,7 +73,7 @@ def test_writing_a_backend_page_makes_a_plugin_that_passes_its_tests(tmp_path: P
     site.mkdir()
     entry_points = "\n".join(f"{k} = {v}" for k, v in project["entry-points"]["adcore"].items())
     _dist_info(site, project["name"], project["version"], entry_points)
-    env = {k: v for k, v in os.environ.items() if k != "ADCORE_LOAD_PLUGINS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("ADCORE_LOAD_PLUGINS", "COLUMNS")}
     env["PYTHONPATH"] = os.pathsep.join([str(site), str(root / "src")])
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -248,7 +248,9 @@ def build_site(tmp: Path) -> dict[str, Path]:
 def run_python(paths: dict[str, Path], args: list[str], *, plugins: str | None = None,
                site: bool = True) -> subprocess.CompletedProcess[str]:
     """Run ``python -S args`` with only the throwaway site (if ``site``) and lib on its path."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ADCORE_LOAD_PLUGINS")}
+    # Without COLUMNS, tables print a row a line, whatever the terminal of the test run.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "ADCORE_LOAD_PLUGINS", "COLUMNS")}
     env["PYTHONPATH"] = os.pathsep.join(
         str(p) for p in ([paths["site"]] if site else []) + [paths["lib"]]
     )

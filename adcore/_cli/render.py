@@ -15,8 +15,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-__all__ = ["Cell", "Column", "console", "markdown_table", "page_width", "print_plain", "print_rich",
-           "progress"]
+import adcore as ad
+
+__all__ = ["Cell", "Column", "chosen", "console", "markdown_table", "page_width", "print_plain",
+           "print_rich", "progress", "usable_names"]
 
 T = TypeVar("T")
 
@@ -32,6 +34,26 @@ class Column:
     justify: Literal["left", "right"] = "left"
     wrap: bool = False
     min_width: int | None = None
+
+
+def usable_names() -> list[str]:
+    """The names of the backends installed here whose plugin loaded."""
+    return [info.name for info in ad.available_backends() if info.error is None]
+
+
+def chosen(command: str, name: str) -> Any:
+    """The backend named ``name``, or None after one line on stderr saying why not: the
+    same for every command that takes a backend's name."""
+    try:
+        backend = ad.backend(name)
+    except (ad.AdcoreError, ImportError, TypeError) as e:
+        print(f"adcore {command}: {e}", file=sys.stderr)
+        return None
+    if not backend.available():  # a plugin installed without its engine
+        print(f"adcore {command}: {backend!r} is not available here (its engine does not import); "
+              f"installed: {', '.join(usable_names())}.", file=sys.stderr)
+        return None
+    return backend
 
 
 def console(*, stderr: bool = False) -> Any:

@@ -1,4 +1,5 @@
-"""MkDocs hooks (``hooks:`` in mkdocs.yml): the capability table, generated at build time.
+"""MkDocs hooks (``hooks:`` in mkdocs.yml): the capability table, generated at build time,
+and the tests' ``# requires:`` markers, taken out of the code blocks.
 
 ``docs/backends.md`` holds a copy of the table between two markers, readable
 where Markdown is shown as it is; at build time its rows are replaced by what
@@ -43,7 +44,18 @@ def capability_table(markdown: str) -> tuple[str, list[str]]:
     return markdown[:found.start(1)] + table + "\n" + markdown[found.end(1):], stale
 
 
+#: The test-only first line of a code block (tests/test_docs.py): which module it needs.
+_REQUIRES = re.compile(r"^(```\w*\n)# requires: \S+\n", re.M)
+
+
+def without_test_markers(markdown: str) -> str:
+    """``markdown`` without the ``# requires: MODULE`` lines that open code blocks: they tell
+    the tests what a block needs, and mean nothing to a reader."""
+    return _REQUIRES.sub(r"\1", markdown)
+
+
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    markdown = without_test_markers(markdown)
     if _BLOCK.search(markdown):
         from adcore import available_backends
 

@@ -6,6 +6,8 @@ A block whose first line is `# requires: MODULE` runs only where MODULE imports
 
 from __future__ import annotations
 
+import ast
+import builtins
 import importlib.util
 import os
 import re
@@ -43,6 +45,59 @@ def test_code_blocks_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip(f"needs {', '.join(skipped)}")
 
 
+def _hooks() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks
+
+
+def test_the_site_shows_no_test_markers() -> None:
+    hooks = _hooks()
+    shown = {page.name: hooks.without_test_markers(page.read_text()) for page in PAGES}
+    assert not [name for name, text in shown.items() if "# requires:" in text]
+    # The rest of each block is kept, the first line of a file as well.
+    assert "```python\n# src/adcore_complexstep/plugin.py\n" in shown["writing-a-backend.md"]
+    assert "```python\nbackend2 = ad.AutoJAX()\n" in shown["index.md"]
+
+
+#: What a page says where its examples build on each other.
+IN_ORDER = "The examples on this page run in order, each building on the ones above it"
+
+
+def _unbound(code: str) -> set[str]:
+    """The names ``code`` reads without defining or importing them (nor builtins)."""
+    bound, read = set(dir(builtins)), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return read - bound
+
+
+def test_code_blocks_are_self_contained_or_the_page_says_they_build_on_each_other() -> None:
+    """A reader who copies one block gets either all it needs, or was told to take the
+    blocks above it too."""
+    untold = {}
+    for page in PAGES:
+        text = page.read_text()
+        if IN_ORDER in " ".join(text.split()):
+            continue
+        for i, code in enumerate(blocks(page)):
+            if _unbound(code):
+                untold[f"{page.relative_to(ROOT)}[block {i}]"] = sorted(_unbound(code))
+    assert not untold, (f"blocks that use names of earlier blocks, on pages that do not say "
+                        f"{IN_ORDER!r}: {untold}")
+
+
 def test_every_page_has_code() -> None:
     # The API reference is filled from docstrings, whose examples run as doctests.
     assert all(blocks(page) for page in PAGES if page.parent.name != "api")
@@ -73,7 +128,7 @@ def test_writing_a_backend_page_makes_a_plugin_that_passes_its_tests(tmp_path: P
     site.mkdir()
     entry_points = "\n".join(f"{k} = {v}" for k, v in project["entry-points"]["adcore"].items())
     _dist_info(site, project["name"], project["version"], entry_points)
-    env = {k: v for k, v in os.environ.items() if k != "ADCORE_LOAD_PLUGINS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("ADCORE_LOAD_PLUGINS", "COLUMNS")}
     env["PYTHONPATH"] = os.pathsep.join([str(site), str(root / "src")])
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -94,10 +149,7 @@ def test_writing_a_backend_page_makes_a_plugin_that_passes_its_tests(tmp_path: P
 def test_capability_table_lists_what_the_installed_backends_declare() -> None:
     """docs/backends.md's table, which the site regenerates (docs/hooks.py), is current
     for every backend installed here: `adcore backends --markdown` prints it."""
-    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
-    assert spec is not None and spec.loader is not None
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
+    hooks = _hooks()
     page = (ROOT / "docs" / "backends.md").read_text()
     regenerated, stale = hooks.capability_table(page)
     assert stale == [], f"paste `adcore backends --markdown` into docs/backends.md for {stale}"

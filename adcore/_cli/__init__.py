@@ -18,6 +18,7 @@ from .backends import run_backends
 from .bench import run_bench
 from .check import run_check
 from .demo import run_demo
+from .render import usable_names
 
 __all__ = ["main"]
 
@@ -51,14 +52,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="the capability table in Markdown, for a README or the docs")
     p.set_defaults(func=run_backends)
 
+    installed = ", ".join(usable_names()) or "none"
+
     # --- demo
-    p = commands.add_parser("demo", help="the tutorial, live, with timings")
-    p.add_argument("--backend", default="finitediff", metavar="NAME")
+    p = commands.add_parser("demo", help="the tutorial, live, with timings",
+                            description="The tutorial, live, with timings: a gradient, then "
+                            "into a buffer, then prepared; a Jacobian and an hvp.")
+    p.add_argument("--backend", default="finitediff", metavar="NAME",
+                   help=f"the backend to run it on (default: finitediff; installed: {installed})")
     p.set_defaults(func=lambda args: run_demo(args.backend))
 
     # --- check
-    p = commands.add_parser("check", help="the conformance suite on one backend")
-    p.add_argument("name", metavar="NAME")
+    p = commands.add_parser("check", help="the conformance suite on one backend",
+                            description="Run the conformance suite on one backend: a table of "
+                            "passed, failed and skipped checks per operator.")
+    p.add_argument("name", metavar="NAME", help=f"the backend to check (installed: {installed})")
     p.add_argument("--scenarios", choices=("all", "default"), default="all",
                    help="scenario families: all (default) or only the default ones")
     p.add_argument("--plain", action="store_true", help="plain text even if rich is installed")

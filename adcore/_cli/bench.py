@@ -139,7 +139,8 @@ def _print_table(result: Any, args: argparse.Namespace) -> None:
     title = (f"adcore bench: seconds per call, median of {args.samples} samples "
              "(calls to f: prepared/unprepared)")
     if not args.plain:
-        columns = [render.Column(h, justify="right" if i >= 3 else "left")
+        # Backends' reprs wrap between their options on a narrow page.
+        columns = [render.Column(h, justify="right" if i >= 3 else "left", wrap=h == "backend")
                    for i, h in enumerate(_HEADER[:width])]
         sections = {i for i in range(1, len(rows)) if several and rows[i][0] != rows[i - 1][0]}
         if render.print_rich(title, columns, [_styled(row, several)[:width] for row in rows],

@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-import adcore as ad
-
 from . import render
 
 __all__ = ["run_check"]
@@ -18,10 +16,12 @@ _CAPTION = "passed; [red]✗ failed[/]; [yellow]s skipped[/]; [dim]· not applic
 
 
 def run_check(args: argparse.Namespace) -> int:
+    chosen = render.chosen("check", args.name)
+    if chosen is None:
+        return 2
     try:
-        chosen = ad.backend(args.name)
         from adcore.testing import Report, all_scenarios, check_differentiation, default_scenarios
-    except (ad.AdcoreError, ImportError, TypeError) as e:
+    except ImportError as e:
         print(f"adcore check: {e}", file=sys.stderr)
         return 2
     scenarios = default_scenarios() if args.scenarios == "default" else all_scenarios()

@@ -22,6 +22,7 @@ __all__ = [
     "backend",
     "backend_class_for_attribute",
     "first_answer",
+    "install_hint",
     "plugin_error",
 ]
 
@@ -46,9 +47,24 @@ def _not_installed(reg: Registry, name: str, asked: str) -> tuple[str, BaseExcep
     if reg.skipped:
         message += f" {env} leaves out {', '.join(sorted(c.distribution for c in reg.skipped))}."
     if dist is not None:
-        return f"{message} Install it with `pip install {dist}`.", None
+        return f"{message} {install_hint(dist)}", None
     return (f"{message} Pass one of these names, or install the plugin distribution that "
             f"provides {name!r}.", None)
+
+
+def install_hint(dist: str) -> str:
+    """How to install the shipped plugin ``dist``: from the source tree, since the plugins are
+    not published yet, and by the published name once they are.
+
+    >>> hint = install_hint("adcore-example")
+    >>> "`python -m pip install ./plugins/adcore-example -c constraints.txt`" in hint
+    True
+    >>> "`pip install adcore-example`" in hint
+    True
+    """
+    return (f"Install it from adcore's source tree, at its root: `python -m pip install "
+            f"./plugins/{dist} -c constraints.txt` (the constraints pin CPU builds of the "
+            f"engines); once {dist} is published, `pip install {dist}`.")
 
 
 def backend(name: str, /, **options: Any) -> AbstractBackend:

@@ -142,10 +142,42 @@ class AutoAutograd(AbstractBackend):
 
 
 def _scratched(f: Callable[..., Any], contexts: Contexts) -> Callable[..., Any]:
-    """``f`` given a ScratchBox for each Cache's value (``f`` itself without Caches)."""
+    """``f`` given a ScratchBox for each Cache's value (``f`` itself without Caches), its
+    errors from numpy or Python numbers handed autograd's boxes said in adcore's terms."""
     from ._scratch import make
 
-    return with_scratch(f, [isinstance(c, Cache) for c in contexts], make)
+    g = with_scratch(f, [isinstance(c, Cache) for c in contexts], make)
+
+    def traced(x: Any, *args: Any) -> Any:
+        try:
+            return g(x, *args)
+        except (TypeError, ValueError) as e:
+            raise _untraceable(e, g, x, args) from e
+
+    return traced
+
+
+def _untraceable(e: Exception, g: Callable[..., Any], x: Any, args: tuple[Any, ...]) -> Exception:
+    """``e`` itself, unless ``g`` runs at the plain value of ``x``: then the box was what
+    failed (``float(x)``, ``math.sin(x)``, a box written into a numpy array), and the error
+    says to write f with ``adcore.array_namespace``."""
+    from autograd.tracer import getval
+
+    plain = getval(x)
+    if plain is x:
+        return e
+    try:
+        g(plain, *args)
+    except Exception:
+        return e
+    first = (str(e).strip().splitlines() or [""])[0]
+    return NotSupportedError(
+        f"AutoAutograd cannot differentiate f: f passed autograd's traced x (an ArrayBox) to "
+        f"numpy or to a Python number ({type(e).__name__}: {first}). Write f with the namespace "
+        "of x: `xp = adcore.array_namespace(x)`, then xp.sin(x), xp.sum(...), and build arrays "
+        "with xp.stack rather than writing into np.zeros(...); it is autograd's numpy under "
+        "autograd and numpy for numpy arrays, so the same f serves every backend."
+    )
 
 
 def _size(v: Any) -> int:

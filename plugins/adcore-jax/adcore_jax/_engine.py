@@ -23,12 +23,12 @@ import jax
 import numpy as np
 
 from adcore import Cache
-from adcore.errors import ArgumentTypeError
+from adcore.errors import ArgumentTypeError, NotSupportedError
 from adcore.extend import with_scratch
 
 from ._scratch import make
 
-__all__ = ["HOST", "Setup", "bind", "check_x", "host", "in_x64", "to_numpy", "wants_x64"]
+__all__ = ["HOST", "Setup", "bind", "check_x", "host", "in_x64", "to_numpy", "untraceable", "wants_x64"]
 
 #: Types of an ``x`` of the numpy family: results go back to numpy.
 HOST = (np.ndarray, np.generic, float, int)
@@ -159,7 +159,10 @@ def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., 
     call = with_scratch(lambda x, *c: ref()(x, *c), scratch, make)
 
     def checked(x: Any, c: tuple[Any, ...]) -> Any:
-        out = call(x, *c)  # checked when JAX traces, once per jitted signature
+        try:
+            out = call(x, *c)  # checked when JAX traces, once per jitted signature
+        except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError) as e:
+            raise untraceable(e) from e
         if not isinstance(out, (jax.Array, np.ndarray, np.generic, float, int, complex)):
             what = "None" if out is None else f"a {type(out).__qualname__}"
             raise ArgumentTypeError(
@@ -175,6 +178,23 @@ def _caller(ref: Callable[[], Any], scratch: tuple[bool, ...]) -> Callable[..., 
 def _devices() -> tuple[Any, ...] | None:
     devices = tuple(jax.devices())
     return devices if len(devices) > 1 else None
+
+
+def untraceable(e: Exception) -> Exception:
+    """JAX's error where f handed a tracer to numpy (``np.sin(x)``) or to Python (``float(x)``,
+    ``math.sin``), as adcore's ``NotSupportedError`` that says how to write f; a tracer in
+    Python control flow (``if x > 0``) or as an index keeps JAX's own error, which says what
+    to do there."""
+    if isinstance(e, (jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError)):
+        return e
+    first = (str(e).strip().splitlines() or [""])[0]
+    return NotSupportedError(
+        f"AutoJAX cannot differentiate f: f passed JAX's traced x to numpy or to a Python "
+        f"number ({type(e).__name__}: {first}). Write f with the namespace of x: "
+        "`xp = adcore.array_namespace(x)`, then xp.sin(x), xp.sum(...) in place of np.sin, "
+        "np.sum or math.sin; it is numpy for numpy arrays and jax.numpy under JAX, so the same "
+        "f serves every backend."
+    )
 
 
 class Setup:

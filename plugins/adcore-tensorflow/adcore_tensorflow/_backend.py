@@ -166,13 +166,16 @@ class AutoTensorFlow(AbstractBackend):
         if not self.available():
             raise ad.BackendNotInstalledError(
                 f"{operator}: {self!r} needs TensorFlow, which is not installed. Install a "
-                "build of it: `pip install adcore-tensorflow[cpu]` (tensorflow-cpu), "
-                "`pip install adcore-tensorflow[gpu]` (tensorflow), or any other."
+                "build of it: `pip install tensorflow-cpu`, `pip install tensorflow`, or any "
+                "other (from adcore's source tree, at its root: `python -m pip install "
+                "\"./plugins/adcore-tensorflow[cpu]\" -c constraints.txt`; once adcore-tensorflow "
+                "is published, `pip install \"adcore-tensorflow[cpu]\"` or `[gpu]`)."
             )
         from ._kernels import Kernels
         from ._scratch import scratched
+        from ._untraceable import checked
 
-        return Kernels(scratched(f, contexts), jit=self.jit, contexts=len(contexts))
+        return Kernels(checked(scratched(f, contexts)), jit=self.jit, contexts=len(contexts))
 
 
 def _size(v: Any) -> int:

@@ -171,7 +171,31 @@ def _floating(operator: str, x: Any) -> Any:
 
 def _output(g: Fn, xt: Any, values: tuple[Any, ...]) -> Any:
     with torch.no_grad():
-        return g(xt, *contexts_to_torch(values))
+        try:
+            return g(xt, *contexts_to_torch(values))
+        except Exception as e:
+            found = _numpy_on_tensor(e, g, xt, values)
+            if found is e:
+                raise
+            raise found from e
+
+
+def _numpy_on_tensor(e: Exception, g: Fn, xt: Any, values: tuple[Any, ...]) -> Exception:
+    """``e``, f's error at tensors, unless f runs at the same values as numpy arrays: then
+    f handed tensors to numpy (``np.sum(x)`` passes numpy's keywords, which torch refuses),
+    and the error says how to write f for every engine."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            g(xt.detach().cpu().numpy(), *values)
+    except Exception:
+        return e
+    return NotSupportedError(
+        f"AutoTorch cannot differentiate f: f passed a torch tensor to numpy ({type(e).__name__}: "
+        f"{_first_line(e)}). Write f with the namespace of x: `xp = adcore.array_namespace(x)`, "
+        "then xp.sin(x), xp.sum(...) in place of np.sin, np.sum; it is torch's under AutoTorch and "
+        "numpy for numpy arrays, so the same f serves every backend."
+    )
 
 
 def _scalar_output(operator: str, g: Fn, xt: Any, values: tuple[Any, ...]) -> Any:
@@ -218,7 +242,13 @@ def _untraceable(operator: str, f: Fn, x: Any, values: Any, y: Any,
     xt, cs = to_torch(x), contexts_to_torch(values)
     with torch.no_grad():
         if y is None:
-            out = f(xt, *cs)
+            try:
+                out = f(xt, *cs)
+            except Exception as e:
+                found = _numpy_on_tensor(e, f, xt, values)
+                if found is e:
+                    raise
+                return found
         else:
             out = torch.zeros_like(to_torch(y))
             f(out, xt, *cs)

@@ -1,0 +1,44 @@
+"""The tutorial (docs/index.md) on AutoTorch, as the core's tests/test_tutorial.py runs it on
+every installed backend; and an f written with numpy, refused with what to do."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import adcore as ad
+
+TUTORIAL = Path(__file__).resolve().parents[3] / "tests" / "test_tutorial.py"
+
+
+def _tutorial() -> Any:
+    if not TUTORIAL.exists():
+        pytest.skip("adcore's repository (its docs and tests) is not here")
+    spec = importlib.util.spec_from_file_location("adcore_tutorial", TUTORIAL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("backend", [ad.AutoTorch()], ids=repr)
+def test_the_tutorial_runs_with_only_the_backend_changed(backend: Any) -> None:
+    _tutorial().run_tutorial(backend)
+
+
+NUMPY_ON_TRACED = {
+    "np.sum": lambda x: np.sum(x ** 2),
+    "np.sin": lambda x: np.sum(np.sin(x)),
+}
+
+
+@pytest.mark.parametrize("f", NUMPY_ON_TRACED.values(), ids=NUMPY_ON_TRACED.keys())
+@pytest.mark.parametrize("backend", [ad.AutoTorch()], ids=repr)
+def test_numpy_on_traced_values_points_to_array_namespace(backend: Any, f: Any) -> None:
+    refused = r"AutoTorch cannot differentiate f.*adcore\.array_namespace\(x\)"
+    with pytest.raises(ad.NotSupportedError, match=refused):
+        ad.gradient(f, backend, np.array([0.5, 1.0, 2.0]))

@@ -44,6 +44,7 @@ LAZY: dict[str, str] = {
     "pandas": "the [bench] extra: BenchmarkResult.to_dataframe()",
     "hypothesis": "the [testing] extra, imported by the suite's property checks",
     "pytest": "the [testing] extra, imported by parametrize_with_checks",
+    "optree": "the [pytrees] extra: flattening a pytree x, on the first pytree only",
 }
 
 #: Engines: never imported by adcore, whose plugins bring them.

@@ -146,3 +146,16 @@ def test_autosparse_over_a_pytree_works_through_the_flattened_view():
     J = ad.jacobian(f, backend, x, prep=prep)
     assert prep.ncolors == 1 and J.shape == (5, 5)
     np.testing.assert_allclose(J.toarray(), np.diag([2.0, 4.0, 6.0, *np.cos(x["b"])]), **TOL)
+
+
+def test_the_pytree_family_passes_the_suite_on_finite_differences():
+    from adcore.testing import check_differentiation, pytree_scenarios
+
+    scenarios = pytree_scenarios()
+    kinds = {tag for s in scenarios for tag in s.tags if tag.startswith("pytree:")}
+    assert kinds == {"pytree:dict", "pytree:tuple", "pytree:namedtuple"}
+    assert {s.operator for s in scenarios} == {"gradient", "jacobian", "hessian", "hvp",
+                                               "pushforward", "pullback"}
+    report = check_differentiation([FD], scenarios)
+    assert report, str(report)
+    assert report.count("passed") >= 10 * len(scenarios)

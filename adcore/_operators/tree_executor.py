@@ -73,7 +73,7 @@ def _flat(f: Callable[..., Any], xs: Structure, ys: Structure | None, y: Any) ->
         return lambda y, v, *c: f(y, unravel(v), *c)
     if ys is None:
         return lambda v, *c: f(unravel(v), *c)
-    return lambda v, *c: ys.ravel(f(unravel(v), *c), "f(x)")
+    return lambda v, *c: ys.ravel_output(f(unravel(v), *c))
 
 
 class TreeExecutor:

@@ -127,6 +127,7 @@ class Structure:
             (None, None) if is_scalar(leaf) else (leaf.shape, leaf.dtype) for leaf in leaves
         )
         self._slices = tuple(zip(self.offsets, self.sizes, self.shapes))
+        self._python_leaves = any(map(is_scalar, leaves))
 
     def __repr__(self) -> str:
         return f"<adcore pytree structure {self.treedef} of {self.size} {self.dtype} entries>"
@@ -176,10 +177,25 @@ class Structure:
         """The flattened view of ``tree`` (checked): a fresh 1-D array."""
         return self.concat(self.leaves(tree, what, error))
 
+    def ravel_output(self, tree: Any) -> Any:
+        """The flattened view of what ``f`` returned, as the engine calls it (its leaves may be
+        the engine's values, traced): only the structure is checked."""
+        leaves, treedef = self._optree.tree_flatten(tree, namespace=NAMESPACE)
+        if treedef != self.treedef:
+            raise ArgumentTypeError(
+                f"f(x) returned a pytree of structure {treedef}, where it returned {self.treedef} "
+                "at preparation: f must return the same structure at every x."
+            )
+        return self.concat(leaves)
+
     def concat(self, leaves: list[Any]) -> Any:
         """Leaves of this structure (not checked) raveled and concatenated."""
         if self.numpy and all(isinstance(leaf, _HOST) for leaf in leaves):
-            return np.concatenate([np.ravel(leaf) for leaf in leaves], dtype=self.dtype)
+            parts = [np.ravel(leaf) for leaf in leaves]
+            if not self._python_leaves:
+                return np.concatenate(parts)  # in the leaves' dtype (complex, under a complex step)
+            arrays = [p for p, leaf in zip(parts, leaves) if not is_scalar(leaf)]
+            return np.concatenate(parts, dtype=np.result_type(*arrays) if arrays else self.dtype)
         # an engine's arrays, or the values it traces: through their namespace
         arrays = [leaf for leaf in leaves if not is_scalar(leaf)]
         xp = array_namespace(*arrays) if arrays else np

@@ -10,15 +10,16 @@ pytrees this way, and everything below (fallbacks, sparsity, second order) sees 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from .._core.contexts import unwrap
 from .._core.prep import Prep
-from .common import make_prep, validate
+from .common import make_prep, routed, validate
 from .trees import Structure, is_tree
 
-__all__ = ["TreeExecutor", "prepare_tree"]
+__all__ = ["TreeExecutor", "TreePrep", "prepare_tree"]
 
 #: Operators whose ``f`` returns a scalar: no structure of ``f(x)`` to learn.
 _SCALAR = ("gradient", "hessian", "hvp")
@@ -45,6 +46,16 @@ def prepare_tree(
 
     xs = Structure(x, "x")
     v = xs.ravel(x)
+    target = routed(backend, operator)
+    if operator in target.pytrees and operator in target.native and xs.standard:
+        # the engine takes the pytree itself: the prep checks its structure on each call
+        validate(operator, f, backend, v, contexts, None, y)
+        executor = build(f, x, tangents)
+        signature = getattr(target.prep_class, "leaf_signature", None)
+        if signature is not None:
+            xs.quick(x, signature)
+        return TreePrep(operator, f, backend, executor, x, contexts, tangents, y, strict=strict,
+                        same_point=same_point, structure=xs)
     ys = None
     flat_tangents = tangents
     if isinstance(tangents, tuple) and tangents:
@@ -60,10 +71,17 @@ def prepare_tree(
     if y is None and operator not in _SCALAR and ys is None and operator != "pullback":
         value = f(x, *unwrap(contexts))
         ys = Structure(value, "f(x)") if is_tree(value) else None
-    executor = TreeExecutor(build(_flat(f if inplace is None else inplace, xs, ys, y), v,
-                                  flat_tangents), xs, ys)
+    flat = _flat(f if inplace is None else inplace, xs, ys, y)
+    executor = TreeExecutor(build(flat, v, flat_tangents), xs, ys, flat)
     return make_prep(operator, executor, f, backend, x, contexts, tangents, y,
                      strict=strict, same_point=same_point)
+
+
+#: The flat function of each ``f``, per structure: engines that compile (AutoJAX) keep what
+#: they build per function object, so that every preparation for ``f`` at this structure
+#: (every unprepared call) finds the same flat function, and so the same compiled program.
+#: It lives as long as ``f``, and reaches ``f`` through a weak reference.
+_FLAT: weakref.WeakKeyDictionary[Any, dict[Any, Callable[..., Any]]] = weakref.WeakKeyDictionary()
 
 
 def _flat(f: Callable[..., Any], xs: Structure, ys: Structure | None, y: Any) -> Callable[..., Any]:
@@ -71,9 +89,22 @@ def _flat(f: Callable[..., Any], xs: Structure, ys: Structure | None, y: Any) ->
     unravel = xs.unravel
     if y is not None:
         return lambda y, v, *c: f(y, unravel(v), *c)
-    if ys is None:
-        return lambda v, *c: f(unravel(v), *c)
-    return lambda v, *c: ys.ravel_output(f(unravel(v), *c))
+    key = (xs.key, None if ys is None else ys.key)
+    try:
+        table = _FLAT.get(f)
+        if table is None:
+            table = _FLAT[f] = {}
+        ref = weakref.ref(f)
+    except TypeError:  # f takes no weak reference: a flat function of its own
+        table, ref = {}, lambda: f
+    flat = table.get(key)
+    if flat is None:
+        if ys is None:
+            flat = lambda v, *c: ref()(unravel(v), *c)
+        else:
+            flat = lambda v, *c: ys.ravel_output(ref()(unravel(v), *c))
+        table[key] = flat
+    return flat
 
 
 class TreeExecutor:
@@ -84,14 +115,16 @@ class TreeExecutor:
 
     prep_class = Prep
 
-    def __init__(self, inner: Any, xs: Structure, ys: Structure | None) -> None:
+    def __init__(self, inner: Any, xs: Structure, ys: Structure | None,
+                 flat: Callable[..., Any]) -> None:
         self.inner, self.xs, self.ys = inner, xs, ys
+        self.flat = flat  # held here: an engine may hold it weakly
         # A prep made by an executor's own class (AutoSparse's exposes the coloring) stays so.
         self.prep_class = getattr(inner, "prep_class", None) or Prep
 
     def __getattr__(self, name: str) -> Any:
         # what a prep reads of its executor (AutoSparse's coloring), from the flat one
-        if name.startswith("__") or name == "inner":
+        if name.startswith("__") or name in ("inner", "xs", "ys", "flat"):
             raise AttributeError(name)
         return getattr(self.inner, name)
 
@@ -168,3 +201,32 @@ class TreeExecutor:
     def gradient_and_hvp(self, x: Any, tx: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
         grad, tg = self.inner.gradient_and_hvp(self.xs.ravel(x), self._tx(tx), contexts)
         return self.xs.unravel(grad), tuple([self.xs.unravel(t) for t in tg])
+
+
+class TreePrep(Prep):
+    """The prep of an operator that the engine computes on the pytree ``x`` itself: it checks
+    the structure on each call (a dict of arrays without flattening it)."""
+
+    __slots__ = ("structure",)
+
+    def __init__(self, *args: Any, structure: Structure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.structure = structure
+
+    def check(self, operator: str, f: Any, backend: Any, x: Any, contexts: tuple[Any, ...],
+              tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
+        if (
+            f is self.f
+            and operator is self.operator
+            and backend is self.backend
+            and not contexts
+            and not self._contexts
+            and y is None
+            and tangents is None
+            and self.structure.fits(x)
+        ):
+            return
+        self.structure.leaves(x, "x")  # a PrepMismatchError naming the key or leaf
+        for i, t in enumerate(tangents if type(tangents) is tuple else ()):
+            self.structure.leaves(t, f"tx[{i}]")
+        self._check(operator, f, backend, x, contexts, tangents, y)

@@ -11,6 +11,7 @@ between the two views on each call.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,15 @@ def is_tree(value: Any) -> bool:
     else:
         optree = _optree()
     return not optree.tree_structure(value, namespace=NAMESPACE).is_leaf()
+
+
+_signature = attrgetter("shape", "dtype")
+
+
+def _standard(treedef: Any, optree: Any) -> bool:
+    kinds = optree.PyTreeKind
+    allowed = {kinds.LEAF, kinds.NONE, kinds.TUPLE, kinds.LIST, kinds.DICT, kinds.NAMEDTUPLE}
+    return treedef.kind in allowed and all(_standard(c, optree) for c in treedef.children())
 
 
 def _name(what: str, path: tuple[Any, ...]) -> str:
@@ -128,6 +138,36 @@ class Structure:
         )
         self._slices = tuple(zip(self.offsets, self.sizes, self.shapes))
         self._python_leaves = any(map(is_scalar, leaves))
+        #: What identifies the structure: equal keys, interchangeable structures.
+        self.key = (self.treedef, self.shapes, str(self.dtype), self.family, self._python_leaves)
+        #: Whether only the containers every engine knows make it (no registered node type).
+        self.standard = _standard(self.treedef, optree)
+        # A dict of arrays (model parameters), checked on each call without flattening it.
+        self._dict: Any = None
+        if type(tree) is dict and len(leaves) == len(tree) and not self._python_leaves:
+            self.quick(tree, _signature)
+
+    def quick(self, tree: Any, signature: Any) -> None:
+        """Check a dict of arrays like ``tree`` by ``signature`` of each leaf (an engine's
+        faster one: ``attrgetter("aval")``), equal signatures meaning equal shapes and dtypes."""
+        if self._dict is None and signature is not _signature:
+            return
+        keys = tuple(tree)
+        try:
+            sigs = [signature(tree[k]) for k in keys]
+        except AttributeError:
+            signature, sigs = _signature, [_signature(tree[k]) for k in keys]
+        self._dict = (keys, len(keys), signature, sigs)
+
+    def fits(self, tree: Any) -> bool:
+        """Whether ``tree`` surely has this structure (a quick test; False may be a miss)."""
+        if self._dict is None or type(tree) is not dict:
+            return False
+        keys, n, signature, sigs = self._dict
+        try:
+            return len(tree) == n and list(map(signature, map(tree.__getitem__, keys))) == sigs
+        except (KeyError, AttributeError):
+            return False
 
     def __repr__(self) -> str:
         return f"<adcore pytree structure {self.treedef} of {self.size} {self.dtype} entries>"
@@ -229,7 +269,7 @@ def unravel(like: Any, vector: Any) -> Any:
     >>> ad.unravel(x, np.arange(4.0))  # "a" first in the flattened order; x's own key order
     {'b': array([2., 3.]), 'a': array([[0., 1.]])}
     """
-    structure = getattr(getattr(like, "executor", None), "xs", None)
+    structure = getattr(like, "structure", None) or getattr(getattr(like, "executor", None), "xs", None)
     if structure is None:
         if not is_tree(like):
             raise ArgumentTypeError(

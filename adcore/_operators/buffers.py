@@ -7,7 +7,7 @@ from typing import Any
 
 from .._core.arrays import check_fits, copy_into
 from ..errors import ArgumentTypeError
-from .trees import is_tree, tree_buffers
+from .trees import NAMESPACE, is_tree, optree_module, path_name
 
 __all__ = ["ARRAY", "LIKE", "check_out", "count", "fill"]
 
@@ -74,3 +74,19 @@ def _buffers(out: Any, results: Any, layout: Any, what: str) -> Any:
     inner = [LIKE] * len(results) if isinstance(layout, int) else layout
     for i, (o, r, sub) in enumerate(zip(out, results, inner)):
         yield from _buffers(o, r, sub, f"{what}[{i}]")
+
+
+def tree_buffers(out: Any, results: Any, what: str = "out") -> Any:
+    """``(buffer, leaf, name)`` for each leaf of the pytree ``results`` and the buffer at the
+    same place of the pytree ``out``, which must have the structure of ``results``."""
+    optree = optree_module()
+    leaves, treedef = optree.tree_flatten(results, namespace=NAMESPACE)
+    try:
+        buffers = treedef.flatten_up_to(out)
+    except (ValueError, TypeError) as e:
+        raise ArgumentTypeError(
+            f"`{what}` must be a pytree of buffers like the result, {treedef}; got {out!r:.80} "
+            f"({e})."
+        ) from None
+    for path, o, r in zip(treedef.paths(), buffers, leaves):
+        yield o, r, path_name(what, path)

@@ -20,7 +20,7 @@ from .._core.arrays import family, is_scalar
 from .._registry.namespace import array_namespace
 from ..errors import ArgumentError, ArgumentTypeError, MissingDependencyError, PrepMismatchError
 
-__all__ = ["NAMESPACE", "Structure", "is_tree", "tree_buffers", "unravel"]
+__all__ = ["NAMESPACE", "Structure", "is_tree", "optree_module", "path_name", "unravel"]
 
 #: The optree namespace adcore flattens with: node types registered in it (or globally)
 #: are pytrees for adcore.
@@ -30,7 +30,7 @@ _CONTAINERS = (dict, list, tuple)
 _HOST = (np.ndarray, np.generic, float, complex)
 
 
-def _optree() -> Any:
+def optree_module() -> Any:
     try:
         import optree
     except ImportError as e:
@@ -52,7 +52,7 @@ def is_tree(value: Any) -> bool:
         except ImportError:
             return False
     else:
-        optree = _optree()
+        optree = optree_module()
     return not optree.tree_structure(value, namespace=NAMESPACE).is_leaf()
 
 
@@ -65,7 +65,7 @@ def _standard(treedef: Any, optree: Any) -> bool:
     return treedef.kind in allowed and all(_standard(c, optree) for c in treedef.children())
 
 
-def _name(what: str, path: tuple[Any, ...]) -> str:
+def path_name(what: str, path: tuple[Any, ...]) -> str:
     return what + "".join(f"[{k!r}]" for k in path)
 
 
@@ -83,10 +83,10 @@ class Structure:
     """
 
     def __init__(self, tree: Any, what: str = "x") -> None:
-        optree = _optree()
+        optree = optree_module()
         self._optree = optree
         leaves, self.treedef = optree.tree_flatten(tree, namespace=NAMESPACE)
-        self._suffixes = [_name("", p) for p in self.treedef.paths()]
+        self._suffixes = [path_name("", p) for p in self.treedef.paths()]
         self.names = [what + s for s in self._suffixes]
         if not leaves:
             raise ArgumentError(f"{what} is a pytree with no leaves ({self.treedef}): nothing "
@@ -189,8 +189,8 @@ class Structure:
         return leaves
 
     def _explain(self, treedef: Any, what: str) -> str:
-        expected = {_name(what, p) for p in self.treedef.paths()}
-        got = {_name(what, p) for p in treedef.paths()}
+        expected = {path_name(what, p) for p in self.treedef.paths()}
+        got = {path_name(what, p) for p in treedef.paths()}
         lines = [f"  {what}: prep expected the structure {self.treedef}, got {treedef}"]
         if expected - got:
             lines.append(f"  missing: {', '.join(sorted(expected - got))}")
@@ -286,18 +286,3 @@ def unravel(like: Any, vector: Any) -> Any:
     copy = vector.copy() if isinstance(vector, np.ndarray) else vector
     return structure.unravel(copy)
 
-
-def tree_buffers(out: Any, results: Any, what: str = "out") -> Any:
-    """``(buffer, leaf, name)`` for each leaf of the pytree ``results`` and the buffer at the
-    same place of the pytree ``out``, which must have the structure of ``results``."""
-    optree = _optree()
-    leaves, treedef = optree.tree_flatten(results, namespace=NAMESPACE)
-    try:
-        buffers = treedef.flatten_up_to(out)
-    except (ValueError, TypeError) as e:
-        raise ArgumentTypeError(
-            f"`{what}` must be a pytree of buffers like the result, {treedef}; got {out!r:.80} "
-            f"({e})."
-        ) from None
-    for path, o, r in zip(treedef.paths(), buffers, leaves):
-        yield o, r, _name(what, path)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._core.contexts import unwrap
-from .._core.prep import Prep
+from .._core.prep import Prep, _context_signature, _contexts_fit
 from .common import make_prep, routed, validate
 from .trees import Structure, is_tree
 
@@ -207,25 +207,33 @@ class TreePrep(Prep):
     """The prep of an operator that the engine computes on the pytree ``x`` itself: it checks
     the structure on each call (a dict of arrays without flattening it)."""
 
-    __slots__ = ("structure",)
+    __slots__ = ("_quick", "structure")
 
     def __init__(self, *args: Any, structure: Structure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.structure = structure
+        self._quick = structure._dict or (None, None, None)
 
     def check(self, operator: str, f: Any, backend: Any, x: Any, contexts: tuple[Any, ...],
               tangents: tuple[Any, ...] | None = None, y: Any = None) -> None:
-        if (
-            f is self.f
-            and operator is self.operator
-            and backend is self.backend
-            and not contexts
-            and not self._contexts
-            and y is None
-            and tangents is None
-            and self.structure.fits(x)
-        ):
-            return
+        # The hot path: identity tests, then a dict of arrays read without flattening it.
+        keys, signature, sigs = self._quick
+        try:
+            if (
+                f is self.f
+                and operator is self.operator
+                and backend is self.backend
+                and y is None
+                and tangents is None
+                and type(x) is dict
+                and tuple(x) == keys
+                and list(map(signature, x.values())) == sigs
+                and ((not contexts and not self._contexts)
+                     or _contexts_fit(_context_signature(contexts), self._contexts))
+            ):
+                return
+        except (AttributeError, TypeError):  # not arrays: the whole check says what differs
+            pass
         self.structure.leaves(x, "x")  # a PrepMismatchError naming the key or leaf
         for i, t in enumerate(tangents if type(tangents) is tuple else ()):
             self.structure.leaves(t, f"tx[{i}]")

@@ -152,21 +152,21 @@ class Structure:
         faster one: ``attrgetter("aval")``), equal signatures meaning equal shapes and dtypes."""
         if self._dict is None and signature is not _signature:
             return
-        keys = tuple(tree)
         try:
-            sigs = [signature(tree[k]) for k in keys]
+            sigs = list(map(signature, tree.values()))
         except AttributeError:
-            signature, sigs = _signature, [_signature(tree[k]) for k in keys]
-        self._dict = (keys, len(keys), signature, sigs)
+            signature, sigs = _signature, list(map(_signature, tree.values()))
+        # a dict of these keys in this order fits at first sight (another order: the whole check)
+        self._dict = (tuple(tree), signature, sigs)
 
     def fits(self, tree: Any) -> bool:
         """Whether ``tree`` surely has this structure (a quick test; False may be a miss)."""
         if self._dict is None or type(tree) is not dict:
             return False
-        keys, n, signature, sigs = self._dict
+        keys, signature, sigs = self._dict
         try:
-            return len(tree) == n and list(map(signature, map(tree.__getitem__, keys))) == sigs
-        except (KeyError, AttributeError):
+            return tuple(tree) == keys and list(map(signature, tree.values())) == sigs
+        except AttributeError:
             return False
 
     def __repr__(self) -> str:

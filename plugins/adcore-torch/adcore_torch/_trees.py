@@ -21,6 +21,11 @@ from torch import Tensor
 from adcore.errors import ShapeError
 from adcore.extend import AbstractGradient
 
+try:  # what torch.autograd.grad calls once it has checked its arguments
+    from torch.autograd.graph import _engine_run_backward as _run_backward
+except ImportError:  # pragma: no cover - torch before 2.3: the public path
+    _run_backward = None
+
 from ._convert import back, contexts_to_torch, refuse_under_classic, to_torch, traceable, transform_running
 
 __all__ = ["TreeGradient", "is_tree"]
@@ -45,6 +50,8 @@ class TreeGradient(AbstractGradient):
         self.keys = tuple(x) if type(x) is dict and all(isinstance(v, Tensor) for v in x.values()) else None
         leaves, self.treedef = optree.tree_flatten(x, namespace=_NAMESPACE)
         self.host = not isinstance(leaves[0], Tensor)
+        first = to_torch(leaves[0])
+        self.one = torch.ones((), dtype=first.dtype, device=first.device)
 
     def gradient(self, x: Any, contexts: tuple[Any, ...]) -> Any:
         return self.value_and_gradient(x, contexts)[1]
@@ -68,13 +75,17 @@ class TreeGradient(AbstractGradient):
         if not isinstance(y, Tensor) or y.shape != ():
             raise ShapeError(f"gradient needs a scalar function, but f(x) is {_describe(y)}; use "
                              "adcore.jacobian for array-valued functions, or reduce the output.")
-        if y.requires_grad:
-            grads = list(torch.autograd.grad(y, inputs, allow_unused=True))
+        if not y.requires_grad:
+            grads: list[Any] = [None] * len(inputs)
+        elif _run_backward is not None and y.dtype == self.one.dtype and y.device == self.one.device:
+            # what torch.autograd.grad calls once it has checked its arguments
+            grads = list(_run_backward((y,), (self.one,), False, False, tuple(inputs), True,
+                                       accumulate_grad=False))
         else:
-            grads = [None] * len(inputs)
-        taken = {t.untyped_storage().data_ptr() for t in (*ts, *cs) if isinstance(t, Tensor)}
-        grads = [torch.zeros_like(i) if g is None else _own(g, taken) for g, i in zip(grads, inputs)]
-        value = _own(y.detach(), taken)
+            grads = list(torch.autograd.grad(y, inputs, allow_unused=True))
+        one = self.one.data_ptr()
+        grads = [torch.zeros_like(i) if g is None else _own(g, one) for g, i in zip(grads, inputs)]
+        value = y.detach() if y.grad_fn is not None and not y._is_view() else y.detach().clone()
         return (back(value, leaves[0]) if self.host else value), self._tree(grads, leaves)
 
     def _on_leaves(self, cs: tuple[Any, ...]) -> Callable[[list[Tensor]], Any]:
@@ -92,12 +103,10 @@ def _same(t: Tensor, leaf: Any) -> bool:
     return t is leaf
 
 
-def _own(g: Tensor, taken: set[int]) -> Tensor:
-    """``g``, cloned where it shares memory with an argument or is a broadcast (``1`` made
-    ``x.shape`` by ``expand``, for ``f = x.sum()``)."""
-    if 0 in g.stride() or g.untyped_storage().data_ptr() in taken:
-        return g.clone()
-    return g
+def _own(g: Tensor, one: int) -> Tensor:
+    """``g``, the caller's own: autograd's results are fresh, but for the cotangent ``1``
+    itself (``f = x`` for a 0-d ``x``) or made ``x.shape`` by ``expand`` (``f = x.sum()``)."""
+    return g.clone() if 0 in g.stride() or g.data_ptr() == one else g
 
 
 def _describe(y: Any) -> str:

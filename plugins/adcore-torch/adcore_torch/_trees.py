@@ -50,6 +50,7 @@ class TreeGradient(AbstractGradient):
         self.keys = tuple(x) if type(x) is dict and all(isinstance(v, Tensor) for v in x.values()) else None
         leaves, self.treedef = optree.tree_flatten(x, namespace=_NAMESPACE)
         self.host = not isinstance(leaves[0], Tensor)
+        self.engine = "classic autograd"
         first = to_torch(leaves[0])
         self.one = torch.ones((), dtype=first.dtype, device=first.device)
 

@@ -77,10 +77,8 @@ def check_x(x: Any) -> None:
     if isinstance(x, (dict, list, tuple)):
         what = f"a {what} (a pytree)"
     raise ArgumentTypeError(
-        f"AutoJAX differentiates with respect to one array x, got {what}. Flatten a pytree "
-        "of parameters first: `flat, unravel = jax.flatten_util.ravel_pytree(params)`, then "
-        "differentiate `lambda flat, *c: f(unravel(flat), *c)` at `flat`; pass the other "
-        "arguments as adcore.Constant(value)."
+        f"AutoJAX differentiates with respect to an array x (or a pytree of arrays), got "
+        f"{what}; pass the other arguments as adcore.Constant(value)."
     )
 
 

@@ -11,6 +11,7 @@ import optree
 import pytest
 
 import adcore as ad
+from adcore.extend import AbstractBackend, AbstractGradient
 
 FD = ad.AutoFiniteDiff()
 TOL = dict(rtol=1e-5, atol=1e-6)
@@ -159,3 +160,54 @@ def test_the_pytree_family_passes_the_suite_on_finite_differences():
     report = check_differentiation([FD], scenarios)
     assert report, str(report)
     assert report.count("passed") >= 10 * len(scenarios)
+
+
+class _LeafwiseGradient(AbstractGradient):
+    """Central differences entry by entry, on the dict itself."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def value_and_gradient(self, x, contexts):
+        grad = {}
+        for k, v in x.items():
+            g = np.zeros_like(v)
+            for i in np.ndindex(v.shape):
+                e = np.zeros_like(v)
+                e[i] = 1e-6
+                g[i] = (self.f({**x, k: v + e}, *contexts) - self.f({**x, k: v - e}, *contexts)) / 2e-6
+            grad[k] = g
+        return self.f(x, *contexts), grad
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class AutoDictGradient(AbstractBackend):
+    """A backend whose gradient takes a dict itself (as AutoJAX's and AutoTorch's do)."""
+
+    name = "dictgradient"
+    modes = frozenset({"forward"})
+    native = frozenset({"gradient"})
+    pytrees = frozenset({"gradient"})
+
+    def prepare_pushforward(self, f, x, tx, contexts, *, y=None, same_point=False):
+        return FD.prepare_pushforward(f, x, tx, contexts, y=y, same_point=same_point)
+
+    def prepare_gradient(self, f, x, contexts):
+        assert isinstance(x, dict)  # the pytree, not its flattened view
+        return _LeafwiseGradient(f)
+
+
+def test_a_backend_that_takes_pytrees_gets_them_and_its_prep_checks_the_structure():
+    b = AutoDictGradient()
+    prep = ad.prepare_gradient(loss, b, X)
+    assert prep.structure.size == 9
+    close(ad.gradient(loss, b, X, prep=prep), ad.gradient(loss, FD, X))
+    reordered = {"W": X["W"] + 1.0, "b": X["b"]}  # another key order: the whole check
+    close(ad.gradient(loss, b, reordered, prep=prep), ad.gradient(loss, FD, reordered))
+    with pytest.raises(ad.PrepMismatchError, match=r"x\['W'\]: prep expected shape \(2, 3\)"):
+        ad.gradient(loss, b, dict(X, W=np.ones((3, 2))), prep=prep)
+    with pytest.raises(ad.PrepMismatchError, match=r"unexpected: x\['c'\]"):
+        ad.gradient(loss, b, dict(X, c=np.ones(1)), prep=prep)
+    assert ad.unravel(prep, np.arange(9.0))["b"].tolist() == [6.0, 7.0, 8.0]
+    J = ad.jacobian(lambda p: p["b"] * 2.0, b, X)  # not declared in `pytrees`: the flat view
+    np.testing.assert_allclose(J, np.hstack([np.zeros((3, 6)), 2 * np.eye(3)]), atol=1e-6)

@@ -65,6 +65,15 @@ def _standard(treedef: Any, optree: Any) -> bool:
     return treedef.kind in allowed and all(_standard(c, optree) for c in treedef.children())
 
 
+def _worded(message: str, error: type) -> str:
+    """A mismatch found while preparing (a tangent unlike x) is no call unfit for its prep."""
+    if error is PrepMismatchError:
+        return message
+    rest = message.partition("\n")[2]
+    body = rest.rpartition("\n")[0].replace("prep expected", "expected")
+    return f"the tangents must be pytrees like x (the cotangents, like f(x)):\n{body}"
+
+
 def path_name(what: str, path: tuple[Any, ...]) -> str:
     return what + "".join(f"[{k!r}]" for k in path)
 
@@ -178,14 +187,14 @@ class Structure:
         """The leaves of ``tree``, checked to have this structure and these leaf shapes."""
         leaves, treedef = self._optree.tree_flatten(tree, namespace=NAMESPACE)
         if treedef != self.treedef:
-            raise error(self._explain(treedef, what))
+            raise error(_worded(self._explain(treedef, what), error))
         for leaf, (shape, dtype), suffix in zip(leaves, self._checks, self._suffixes):
             if shape is None:
                 if is_scalar(leaf) and not isinstance(leaf, bool):
                     continue
             elif getattr(leaf, "shape", None) == shape and leaf.dtype == dtype:
                 continue
-            raise error(self._explain_leaf(leaf, shape, dtype, what + suffix))
+            raise error(_worded(self._explain_leaf(leaf, shape, dtype, what + suffix), error))
         return leaves
 
     def _explain(self, treedef: Any, what: str) -> str:

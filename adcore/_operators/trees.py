@@ -137,7 +137,6 @@ class Structure:
         else:
             self.dtype = np.result_type(*[np.asarray(leaf) for leaf in leaves], np.float64)
         self.xp = np if self.numpy else array_namespace(arrays[0][0])
-        self._device = None if self.numpy else getattr(arrays[0][0], "device", None)
         self.shapes = tuple(tuple(getattr(leaf, "shape", ())) for leaf in leaves)
         self.sizes = tuple(int(np.prod(s, dtype=np.int64)) for s in self.shapes)
         self.offsets = tuple(int(o) for o in np.cumsum((0, *self.sizes))[:-1])

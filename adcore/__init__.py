@@ -43,6 +43,7 @@ from ._operators.second_derivative import second_derivative as second_derivative
 from ._operators.second_derivative import (
     value_derivative_and_second_derivative as value_derivative_and_second_derivative,
 )
+from ._operators.trees import unravel as unravel
 from ._registry.namespace import array_namespace as array_namespace
 from .errors import AdcoreError as AdcoreError
 from .errors import ArgumentError as ArgumentError
@@ -132,6 +133,7 @@ __all__ = [
     "pullback",
     "pushforward",
     "second_derivative",
+    "unravel",
     "value_and_derivative",
     "value_and_gradient",
     "value_and_jacobian",

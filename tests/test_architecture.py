@@ -46,6 +46,7 @@ LAZY: dict[str, str] = {
     "pytest": "the [testing] extra, imported by parametrize_with_checks",
     # only once an executor of another package's is seen, to tell a Dask client's apart
     "distributed": "the [dask] extra: AutoFiniteDiff(executor=client.get_executor())",
+    "optree": "the [pytrees] extra: flattening a pytree x, on the first pytree only",
 }
 
 #: Engines: never imported by adcore, whose plugins bring them.

@@ -27,7 +27,7 @@ def test_adcore_namespace():
         "AdcoreError", "ArgumentError", "ArgumentTypeError", "AutoFiniteDiff",
         "BackendNotInstalledError", "Cache", "Constant", "MissingDependencyError",
         "NotSupportedError", "PluginError", "Prep", "PrepMismatchError", "SecondOrder", "ShapeError",
-        "array_namespace",
+        "array_namespace", "unravel",
         "AutoSparse", "MixedMode", "TracerSparsityDetector", "DenseSparsityDetector",
         "KnownJacobianSparsity", "KnownHessianSparsity", "GreedyColoringAlgorithm",
         "available_backends", "backend", "check_available", "check_inplace",

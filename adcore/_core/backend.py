@@ -62,6 +62,11 @@ class AbstractBackend:
     native: ClassVar[frozenset[str]] = frozenset()
     #: Whether in-place functions ``f(y, x, *contexts)`` are supported.
     inplace: ClassVar[bool] = False
+    #: The operators (of ``native``) whose ``prepare_*`` takes a pytree ``x`` itself: a dict,
+    #: list, tuple or namedtuple of arrays of one family and dtype (and tangents like it). The
+    #: executor returns results in adcore's structures (a gradient like ``x``). Every other
+    #: operator, and every backend, gets the flattened view (one 1-D array) from the core.
+    pytrees: ClassVar[frozenset[str]] = frozenset()
     #: Whether ``Constant`` and ``Cache`` contexts are supported.
     contexts: ClassVar[bool] = True
     #: Whether a tuple of several tangents is handled in one call; if not, the

@@ -7,16 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from .._core.arrays import check_fits, copy_into, describe, family, is_scalar, signature
+from .._core.arrays import describe, family, is_scalar, signature
 from .._core.backend import AbstractBackend
 from .._core.contexts import Context
 from .._core.prep import Prep
 from .._core.threads import serialized_prepare
 from .._registry.plugins import available_backends
 from ..errors import ArgumentError, ArgumentTypeError, NotSupportedError, ShapeError
+from .buffers import ARRAY, LIKE, check_out, count, fill
 
 __all__ = [
+    "ARRAY",
     "INPLACE_OPERATORS",
+    "LIKE",
     "check_out",
     "count",
     "fill",
@@ -243,56 +246,3 @@ def strict(prep: Any, operator: str) -> bool:
             f"to prepare on this call; got {prep!r:.80}."
         )
     return prep.strict
-
-
-#: The structure of ``out=``: ``ARRAY``, ``n`` (a tuple of ``n`` arrays, one per tangent)
-#: or a tuple of structures (``(ARRAY, ARRAY)`` for ``out=(grad, H)``).
-ARRAY = "array"
-
-
-def count(tangents: Any) -> int | None:
-    """The number of tangents, as the structure of ``out=``; None where ``tangents`` is no
-    tuple (``validate`` says so)."""
-    return len(tangents) if isinstance(tangents, tuple) else None
-
-
-def check_out(operator: str, out: Any, layout: Any = ARRAY, what: str = "out") -> None:
-    """Raise unless ``out`` has the structure ``layout``, before anything is computed."""
-    if (out is None and what == "out") or layout is None:
-        return
-    if layout == ARRAY:
-        if isinstance(out, (tuple, list)) or getattr(out, "shape", None) is None:
-            raise ArgumentTypeError(
-                f"{operator}: `{what}` must be one array to fill with the result; got "
-                f"{out!r:.80}."
-            )
-        return
-    count = layout if isinstance(layout, int) else len(layout)
-    if not isinstance(out, tuple) or len(out) != count:
-        kind = ", one per tangent" if isinstance(layout, int) else ""
-        raise ArgumentTypeError(
-            f"{operator}: `{what}` must be a tuple of {count} buffers{kind}; got {out!r:.80}"
-        )
-    inner = [ARRAY] * count if isinstance(layout, int) else layout
-    for i, (o, sub) in enumerate(zip(out, inner)):
-        check_out(operator, o, sub, f"{what}[{i}]")
-
-
-def fill(out: Any, results: Any, layout: Any = ARRAY, what: str = "out") -> Any:
-    """Fill the buffers ``out`` (of structure ``layout``) with ``results``; return ``out``.
-    Every buffer is checked before the first is written."""
-    pairs = list(_buffers(out, results, layout, what))
-    for o, r, name in pairs:
-        check_fits(o, r, name)
-    for o, r, name in pairs:
-        copy_into(o, r, name)
-    return out
-
-
-def _buffers(out: Any, results: Any, layout: Any, what: str) -> Any:
-    if layout == ARRAY:
-        yield out, results, what
-        return
-    inner = [ARRAY] * len(results) if isinstance(layout, int) else layout
-    for i, (o, r, sub) in enumerate(zip(out, results, inner)):
-        yield from _buffers(o, r, sub, f"{what}[{i}]")

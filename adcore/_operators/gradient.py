@@ -10,9 +10,11 @@ from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
 from ..errors import ShapeError
-from .common import check_out, fill, make_prep, prepare_native, routed, strict, validate
+from .common import LIKE, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, pullback_executor
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = ["gradient", "gradient_executor", "prepare_gradient", "value_and_gradient"]
 
@@ -32,13 +34,13 @@ def gradient(
     array([2., 4.])
     """
     if out is not None:  # the usual prepared call passes no out=: skip the frame
-        check_out("gradient", out)
+        check_out("gradient", out, LIKE)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif prep.strict if isinstance(prep, Prep) else strict(prep, "gradient"):  # no frame for a Prep
         prep.check("gradient", f, backend, x, contexts, None, y)
     grad = prep.executor.gradient(x, contexts and unwrap(contexts))
-    return grad if out is None else fill(out, grad)
+    return grad if out is None else fill(out, grad, LIKE)
 
 
 def value_and_gradient(
@@ -47,13 +49,13 @@ def value_and_gradient(
 ) -> tuple[Any, Any]:
     """value_and_gradient(f, backend, x, *contexts, prep=None, out=None) -> (f(x), grad)"""
     if out is not None:  # the usual prepared call passes no out=: skip the frame
-        check_out("gradient", out)
+        check_out("gradient", out, LIKE)
     if prep is None:
         prep = prepare_gradient(f, backend, x, *contexts, y=y)
     elif prep.strict if isinstance(prep, Prep) else strict(prep, "gradient"):  # no frame for a Prep
         prep.check("gradient", f, backend, x, contexts, None, y)
     value, grad = prep.executor.value_and_gradient(x, contexts and unwrap(contexts))
-    return value, (grad if out is None else fill(out, grad))
+    return value, (grad if out is None else fill(out, grad, LIKE))
 
 
 def prepare_gradient(
@@ -63,6 +65,9 @@ def prepare_gradient(
 
     Preparation for ``gradient`` and ``value_and_gradient`` at any ``x`` like this one.
     """
+    if is_tree(x):
+        return prepare_tree("gradient", lambda g, v, _: gradient_executor(backend, g, v, contexts),
+                            f, backend, x, contexts, y=y, strict=strict)
     validate("gradient", f, backend, x, contexts, y=y)
     executor = gradient_executor(backend, f, x, contexts)
     return make_prep("gradient", executor, f, backend, x, contexts, strict=strict)

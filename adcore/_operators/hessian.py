@@ -9,9 +9,11 @@ from .._core.arrays import basis
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
-from .common import ARRAY, check_out, fill, make_prep, prepare_native, routed, strict, validate
+from .common import ARRAY, LIKE, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]
 
@@ -50,7 +52,7 @@ def value_gradient_and_hessian(
     ``out`` is a pair of buffers ``(grad, H)``.
     """
     if out is not None:  # the usual prepared call passes no out=: skip the frame
-        check_out("hessian", out, (ARRAY, ARRAY))
+        check_out("hessian", out, (LIKE, ARRAY))
     if prep is None:
         prep = prepare_hessian(f, backend, x, *contexts, y=y)
     elif prep.strict if isinstance(prep, Prep) else strict(prep, "hessian"):  # no frame for a Prep
@@ -58,13 +60,16 @@ def value_gradient_and_hessian(
     value, grad, H = prep.executor.value_gradient_and_hessian(x, contexts and unwrap(contexts))
     if out is None:
         return value, grad, H
-    return (value, *fill(out, (grad, H), (ARRAY, ARRAY)))
+    return (value, *fill(out, (grad, H), (LIKE, ARRAY)))
 
 
 def prepare_hessian(
     f: Callable[..., Any], backend: Any, x: Any, *contexts: Any, y: Any = None, strict: bool = True
 ) -> Prep:
     """prepare_hessian(f, backend, x, *contexts, strict=True) -> prep"""
+    if is_tree(x):
+        return prepare_tree("hessian", lambda g, v, _: hessian_executor(backend, g, v, contexts),
+                            f, backend, x, contexts, y=y, strict=strict)
     validate("hessian", f, backend, x, contexts, y=y)
     executor = hessian_executor(backend, f, x, contexts)
     return make_prep("hessian", executor, f, backend, x, contexts, strict=strict)

@@ -9,7 +9,7 @@ from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
 from .batching import stack, unstack
 from .common import (
-    ARRAY,
+    LIKE,
     check_out,
     count,
     fill,
@@ -23,6 +23,8 @@ from .common import (
 from .executors import AbstractHVP, Tangents
 from .gradient import gradient_executor
 from .primitives import pullback_executor, pushforward_executor
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = ["gradient_and_hvp", "hvp", "hvp_executor", "prepare_hvp", "prepare_hvp_same_point"]
 
@@ -63,7 +65,7 @@ def gradient_and_hvp(
     ``out`` is a pair ``(grad_buffer, tuple_of_hvp_buffers)``.
     """
     if out is not None:  # the usual prepared call passes no out=: skip the frame
-        check_out("hvp", out, (ARRAY, count(tx)))
+        check_out("hvp", out, (LIKE, count(tx)))
     if prep is None:
         prep = _prepare(f, backend, x, tx, contexts, y, True, same_point=False)
     elif prep.strict if isinstance(prep, Prep) else strict(prep, "hvp"):  # no frame for a Prep
@@ -71,7 +73,7 @@ def gradient_and_hvp(
     grad, tg = prep.executor.gradient_and_hvp(x, tx, contexts and unwrap(contexts))
     if out is None:
         return grad, tg
-    return fill(out, (grad, tg), (ARRAY, len(tg)))
+    return fill(out, (grad, tg), (LIKE, len(tg)))
 
 
 def prepare_hvp(
@@ -96,6 +98,10 @@ def prepare_hvp_same_point(
 def _prepare(
     f: Any, backend: Any, x: Any, tx: Any, contexts: Any, y: Any, strict: bool, same_point: bool
 ) -> Prep:
+    if is_tree(x):
+        return prepare_tree(
+            "hvp", lambda g, v, t: hvp_executor(backend, g, v, t, contexts, same_point=same_point),
+            f, backend, x, contexts, tx, y, strict=strict, same_point=same_point)
     validate("hvp", f, backend, x, contexts, tx, y)
     executor = hvp_executor(backend, f, x, tx, contexts, same_point=same_point)
     return make_prep("hvp", executor, f, backend, x, contexts, tx, strict=strict, same_point=same_point)

@@ -12,6 +12,8 @@ from ..errors import ArgumentTypeError, NotSupportedError
 from .common import check_out, fill, inplace, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractJacobian
 from .primitives import jacobian_from_pullback, jacobian_from_pushforward, output, size
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = ["jacobian", "jacobian_executor", "prepare_jacobian", "value_and_jacobian"]
 
@@ -70,6 +72,9 @@ def prepare_jacobian(
 
     Preparation for ``jacobian`` and ``value_and_jacobian`` at any ``x`` like this one.
     """
+    if is_tree(x):
+        return prepare_tree("jacobian", lambda g, v, _: jacobian_executor(backend, g, v, contexts, y),
+                            f, backend, x, contexts, y=y, strict=strict, inplace=inplace(f, y))
     validate("jacobian", f, backend, x, contexts, y=y)
     if is_scalar(x):
         raise ArgumentTypeError("jacobian: x must be an array; for a scalar x use adcore.derivative.")

@@ -10,6 +10,8 @@ from .._core.prep import Prep
 from .common import check_out, count, fill, inplace, make_prep, strict, validate
 from .executors import Tangents
 from .primitives import pullback_executor
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = [
     "prepare_pullback",
@@ -88,6 +90,11 @@ def prepare_pullback_same_point(
 def _prepare(
     f: Any, backend: Any, x: Any, ty: Any, contexts: Any, y: Any, strict: bool, same_point: bool
 ) -> Prep:
+    if is_tree(x):
+        return prepare_tree(
+            "pullback",
+            lambda g, v, t: pullback_executor(backend, g, v, t, contexts, y, same_point=same_point),
+            f, backend, x, contexts, ty, y, strict=strict, same_point=same_point, inplace=inplace(f, y))
     validate("pullback", f, backend, x, contexts, ty, y, tangents_like_x=False)
     executor = pullback_executor(backend, inplace(f, y), x, ty, contexts, y, same_point=same_point)
     return make_prep(

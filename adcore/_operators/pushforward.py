@@ -10,6 +10,8 @@ from .._core.prep import Prep
 from .common import check_out, count, fill, inplace, make_prep, strict, validate
 from .executors import Tangents
 from .primitives import pushforward_executor
+from .tree_executor import prepare_tree
+from .trees import is_tree
 
 __all__ = [
     "prepare_pushforward",
@@ -88,6 +90,11 @@ def prepare_pushforward_same_point(
 def _prepare(
     f: Any, backend: Any, x: Any, tx: Any, contexts: Any, y: Any, strict: bool, same_point: bool
 ) -> Prep:
+    if is_tree(x):
+        return prepare_tree(
+            "pushforward",
+            lambda g, v, t: pushforward_executor(backend, g, v, t, contexts, y, same_point=same_point),
+            f, backend, x, contexts, tx, y, strict=strict, same_point=same_point, inplace=inplace(f, y))
     validate("pushforward", f, backend, x, contexts, tx, y)
     executor = pushforward_executor(backend, inplace(f, y), x, tx, contexts, y, same_point=same_point)
     return make_prep(

@@ -19,6 +19,7 @@ from adcore._registry.convert import to_numpy as _to_numpy
 from ..errors import ArgumentError
 from ._layouts import build, layout_of
 from ._scenario import Scenario
+from ._trees import first_leaf, is_tree, tree_map, walks
 
 __all__ = ["SPECS", "Inputs", "OperatorSpec", "inputs_for", "to_family", "to_numpy"]
 
@@ -139,6 +140,8 @@ def inputs_for(scenario: Scenario, family: str, *, x: Any = None) -> Inputs:
 
 def to_family(value: Any, family: str) -> Any:
     """A copy of the numpy array ``value`` in ``family``; Python scalars stay as they are."""
+    if walks(value):  # a pytree: leaf by leaf
+        return tree_map(lambda v: to_family(v, family), value)
     if not isinstance(value, np.ndarray):
         return value
     return from_numpy(value, family)
@@ -146,6 +149,8 @@ def to_family(value: Any, family: str) -> Any:
 
 def to_numpy(value: Any) -> Any:
     """``value`` (an array of any family, a scalar, or a tuple of them) as numpy."""
+    if is_tree(value):
+        return tree_map(to_numpy, value)
     if isinstance(value, tuple):
         return tuple(map(to_numpy, value))
     if value is None or isinstance(value, (float, int)):
@@ -154,6 +159,10 @@ def to_numpy(value: Any) -> Any:
 
 
 def _buffers(reference: Any, like: Any) -> Any:
+    if walks(like):  # a pytree x: its leaves have one family and dtype
+        like = first_leaf(like)
+    if is_tree(reference):
+        return tree_map(lambda r: _buffers(r, like), reference)
     if isinstance(reference, tuple):
         return tuple(_buffers(r, like) for r in reference)
     # NaN, not np.empty: freed memory may hold the very result, and hide an unfilled buffer.

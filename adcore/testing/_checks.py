@@ -25,6 +25,7 @@ from ._checks_state import check_ownership, check_state
 from ._checks_threads import check_thread_safety
 from ._compare import CheckFailure, SkipCheck, assert_close
 from ._scenario import Scenario
+from ._trees import tree_map, walks
 
 __all__ = ["CHECKS"]
 
@@ -67,6 +68,8 @@ def _other_point(x: Any) -> Any:
 
 def _affine(v: Any, a: float, b: float = 0.0) -> Any:
     """``a * v + b`` of the type of ``v``: numpy arithmetic turns a 0-d array into a scalar."""
+    if walks(v):  # a pytree: leaf by leaf
+        return tree_map(lambda u: _affine(u, a, b), v)
     result = a * v + b
     if isinstance(v, np.ndarray):
         return np.asarray(result, dtype=v.dtype)
@@ -82,7 +85,7 @@ def check_same_point(backend: Any, scenario: Scenario, family: str = "numpy") ->
     doubled = Inputs(s.f, s.x, tuple(_affine(t, 2.0) for t in s.tangents or ()), s.contexts, s.y)
     got = spec.call("plain", doubled, backend, prep=prep)[spec.plain_result]
     reference = scenario.res2 if spec.second_order else scenario.res1
-    want = tuple(2 * np.asarray(r) for r in reference)
+    want = tuple(_affine(np.asarray(r) if isinstance(r, float) else r, 2.0) for r in reference)
     assert_close(got, want, f"{spec.name} (same point, 2 * tangents)", rtol, atol)
 
 

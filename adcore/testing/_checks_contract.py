@@ -16,6 +16,7 @@ from ._calls import SPECS, Inputs, inputs_for, to_family, to_numpy
 from ._checking import VARIANTS, applies, array_x, declared_unsupported, setup
 from ._compare import CheckFailure, SkipCheck
 from ._scenario import Scenario
+from ._trees import first_leaf, is_tree, named_leaves, structures_differ, tree_map, walks
 
 __all__ = ["check_no_mutation", "check_not_supported", "check_prep_mismatch", "check_result_type"]
 
@@ -41,6 +42,9 @@ def _guarded(s: Inputs) -> tuple[Any, ...]:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    if is_tree(a):
+        return structures_differ(b, a) is None and all(
+            _equal(u, v) for (_, u), (_, v) in zip(named_leaves(a, ""), named_leaves(b, "")))
     if isinstance(a, tuple):
         return len(a) == len(b) and all(map(_equal, a, b))
     return bool(np.array_equal(np.asarray(a), np.asarray(b)))
@@ -50,14 +54,21 @@ def check_result_type(backend: Any, scenario: Scenario, family: str = "numpy") -
     """Results have the array family and dtype of x and the reference's shape."""
     spec, _, _ = setup(backend, scenario, family)
     s = inputs_for(scenario, family)
+    x = first_leaf(s.x) if walks(s.x) else s.x  # a pytree x: its leaves' family and dtype
     for variant in VARIANTS:
         got = spec.call(variant, inputs_for(scenario, family), backend)
         for name, g, ref in zip(("res1", "res2"), got[1:], (scenario.res1, scenario.res2)):
             if g is not None and ref is not None:
-                _check_type(g, ref, s.x, f"{spec.name} ({variant}): {name}")
+                _check_type(g, ref, x, f"{spec.name} ({variant}): {name}")
 
 
 def _check_type(got: Any, ref: Any, x: Any, what: str) -> None:
+    if is_tree(ref):
+        if (why := structures_differ(got, ref)) is not None:
+            raise CheckFailure(f"{what}: {why}")
+        for (name, g), (_, r) in zip(named_leaves(got, what), named_leaves(ref, what)):
+            _check_type(g, r, x, name)
+        return
     if isinstance(ref, tuple):
         if not isinstance(got, tuple):
             raise CheckFailure(f"{what}: expected a tuple, got {type(got).__name__}")
@@ -79,16 +90,23 @@ def _check_type(got: Any, ref: Any, x: Any, what: str) -> None:
         raise CheckFailure(f"{what}: expected dtype {x_dtype} (that of x), got {got.dtype}")
 
 
-@applies(lambda backend, s: array_x(s))
+@applies(lambda backend, s: array_x(s) or walks(s.x))
 def check_prep_mismatch(backend: Any, scenario: Scenario, family: str = "numpy") -> None:
     """A strict preparation refuses an x of another shape or dtype with PrepMismatchError."""
     spec, _, _ = setup(backend, scenario, family)
     s = inputs_for(scenario, family)
     prep = spec.prepare_for(s, backend)
-    other_dtype = _other_dtype(family, scenario.x, s.x)
-    longer = np.concatenate([scenario.x.ravel(), np.full(1, 0.5, scenario.x.dtype)])
-    for what, x in (("shape", longer),
-                    ("dtype", scenario.x.astype(other_dtype))):
+    if walks(scenario.x):  # a pytree: every leaf longer, or of another dtype
+        leaf = np.asarray(first_leaf(scenario.x))
+        other_dtype = _other_dtype(family, leaf, first_leaf(s.x))
+        longer = tree_map(lambda v: np.concatenate([np.ravel(v), np.full(1, 0.5, leaf.dtype)]),
+                          scenario.x)
+        retyped = tree_map(lambda v: np.asarray(v, dtype=other_dtype), scenario.x)
+    else:
+        other_dtype = _other_dtype(family, scenario.x, s.x)
+        longer = np.concatenate([scenario.x.ravel(), np.full(1, 0.5, scenario.x.dtype)])
+        retyped = scenario.x.astype(other_dtype)
+    for what, x in (("shape", longer), ("dtype", retyped)):
         wrong = inputs_for(scenario, family, x=x)
         try:
             spec.call("plain", wrong, backend, prep=prep)

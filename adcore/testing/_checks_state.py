@@ -15,6 +15,7 @@ from ._calls import Inputs, inputs_for, to_numpy
 from ._checking import VARIANTS, compare_outcome, reference, setup
 from ._compare import CheckFailure
 from ._scenario import Scenario
+from ._trees import is_tree, named_leaves, tree_map, walks
 
 __all__ = ["check_ownership", "check_state"]
 
@@ -64,6 +65,8 @@ def _moved(scenario: Scenario, family: str, a: float, b: float) -> Inputs:
 
 
 def _scaled(v: Any, a: float, b: float = 0.0) -> Any:
+    if walks(v):  # a pytree: leaf by leaf
+        return tree_map(lambda u: _scaled(u, a, b), v)
     if isinstance(v, np.ndarray) and v.dtype.kind in "fc":
         return np.asarray(a * v + b, dtype=v.dtype)
     if isinstance(v, float):
@@ -76,6 +79,8 @@ def _copy(got: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _snapshot(v: Any) -> Any:
+    if is_tree(v):
+        return tree_map(_snapshot, v)
     if isinstance(v, tuple):
         return tuple(map(_snapshot, v))
     if isinstance(v, (float, int)) or v is None:
@@ -119,6 +124,8 @@ def _leaves(name: str, v: Any) -> list[tuple[str, Any]]:
         return []
     if isinstance(v, tuple):
         return [leaf for i, e in enumerate(v) for leaf in _leaves(f"{name}[{i}]", e)]
+    if is_tree(v):
+        return [leaf for n, e in named_leaves(v, name) for leaf in _leaves(n, e)]
     if type(v).__module__.startswith("scipy.sparse"):  # AutoSparse's: its values are its own
         return [(f"{name}.data", v.data)]
     return [(name, v)]

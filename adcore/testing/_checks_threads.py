@@ -12,6 +12,7 @@ from ._calls import inputs_for, to_numpy
 from ._checking import applies, compare_outcome, setup
 from ._compare import CheckFailure
 from ._scenario import Scenario
+from ._trees import tree_map, walks
 
 __all__ = ["check_thread_safety"]
 
@@ -69,6 +70,8 @@ def check_thread_safety(backend: Any, scenario: Scenario, family: str = "numpy")
 
 def _shifted(x: Any, i: int) -> Any:
     """Another point for each thread, of the type and dtype of ``x``."""
+    if walks(x):  # a pytree: leaf by leaf
+        return tree_map(lambda v: _shifted(v, i), x)
     if isinstance(x, np.ndarray):
         return np.asarray(x * (1.0 + 0.1 * i) + 0.05 * i, dtype=x.dtype)
     return x * (1.0 + 0.1 * i) + 0.05 * i

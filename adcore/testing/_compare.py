@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._calls import to_numpy
+from ._trees import is_tree, named_leaves, structures_differ
 
 __all__ = ["CheckFailure", "SkipCheck", "assert_close", "tolerances"]
 
@@ -50,6 +51,12 @@ def _dtype_name(x: Any) -> str:
 
 def assert_close(got: Any, expected: Any, what: str, rtol: float, atol: float) -> None:
     """Raise ``CheckFailure`` naming ``what`` and the numbers that differ."""
+    if is_tree(expected):  # a pytree result: its structure, then leaf by leaf
+        if (why := structures_differ(got, expected)) is not None:
+            raise CheckFailure(f"{what}: {why}")
+        for (name, g), (_, e) in zip(named_leaves(got, what), named_leaves(expected, what)):
+            assert_close(g, e, name, rtol, atol)
+        return
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
             raise CheckFailure(

@@ -45,6 +45,9 @@ class JAXPrep(Prep):
 
     __slots__ = ("_aval", "_tangent_aval", "_tangent_avals")
 
+    #: How the prep of a pytree x checks each leaf on a prepared call: one aval, interned.
+    leaf_signature = attrgetter("aval")
+
     def __new__(cls, operator: str, f: Callable[..., Any], backend: Any, executor: Any, x: Any,
                 *args: Any, **kwargs: Any) -> Prep:
         # x of the numpy family: a plain Prep, so that its check is called directly
@@ -133,6 +136,8 @@ class AutoJAX(AbstractBackend):
     distribution: ClassVar[str] = "adcore-jax"
     modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
     native: ClassVar[frozenset[str]] = frozenset(NATIVE_OPERATORS)
+    #: jax.grad takes the pytree itself, jitted (JAX flattens it in C++).
+    pytrees: ClassVar[frozenset[str]] = frozenset({"gradient"})
     inplace: ClassVar[bool] = False
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True

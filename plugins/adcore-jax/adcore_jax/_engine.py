@@ -53,18 +53,32 @@ def host(x: Any, r: Any) -> Any:
 # --- inputs
 
 
+def is_tree(x: Any) -> bool:
+    """Whether ``x`` is a pytree of arrays (the core hands one to the operators that AutoJAX
+    declares in ``pytrees``), not one array or number."""
+    return isinstance(x, (dict, list, tuple)) and all(
+        isinstance(leaf, (np.ndarray, np.generic, float, jax.Array))
+        for leaf in jax.tree_util.tree_leaves(x))
+
+
+def tree_to_numpy(r: Any) -> Any:
+    """JAX results of a numpy pytree ``x`` (a pytree, or a tuple of them) as fresh numpy arrays."""
+    return jax.tree_util.tree_map(lambda a: np.array(a), r)
+
+
 def check_x(x: Any) -> None:
-    """Refuse an ``x`` that is not one array: pytrees in particular."""
+    """Refuse an ``x`` that is not one array (or a pytree of them, which the core hands only
+    to the operators declared in ``pytrees``)."""
     if isinstance(x, (np.ndarray, np.generic, float, int, jax.Array)) and not isinstance(x, bool):
+        return
+    if is_tree(x):
         return
     what = type(x).__name__
     if isinstance(x, (dict, list, tuple)):
         what = f"a {what} (a pytree)"
     raise ArgumentTypeError(
-        f"AutoJAX differentiates with respect to one array x, got {what}. Flatten a pytree "
-        "of parameters first: `flat, unravel = jax.flatten_util.ravel_pytree(params)`, then "
-        "differentiate `lambda flat, *c: f(unravel(flat), *c)` at `flat`; pass the other "
-        "arguments as adcore.Constant(value)."
+        f"AutoJAX differentiates with respect to an array x (or a pytree of arrays), got "
+        f"{what}; pass the other arguments as adcore.Constant(value)."
     )
 
 
@@ -82,7 +96,7 @@ def wants_x64(x: Any, *others: Any) -> bool:
     elsewhere are weakly typed, and take the precision of x."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return True
-    return _is_64bit(x) or any(map(_is_64bit, jax.tree_util.tree_leaves(others)))
+    return any(map(_is_64bit, jax.tree_util.tree_leaves((x, others))))
 
 
 # What `with jax.enable_x64(True):` does on entry and exit (a thread-local setting),
@@ -215,8 +229,10 @@ class Setup:
         self.devices = _devices() if backend.shard else None
         self.values = tuple(c.value for c in contexts)
         self.x64 = wants_x64(x, tangents, self.values)
-        self.host = isinstance(x, HOST)
-        self.complex = np.iscomplexobj(x)
+        self.tree = is_tree(x)
+        leaves = jax.tree_util.tree_leaves(x) if self.tree else [x]
+        self.host = all(isinstance(leaf, HOST) for leaf in leaves)
+        self.complex = any(map(np.iscomplexobj, leaves))
         self.scratch = tuple(isinstance(c, Cache) for c in contexts)
         ref, self._table = functions_of(f)
         self.call = self._table.get(("call", self.scratch))
@@ -242,6 +258,10 @@ class Setup:
         itself for JAX arrays in their own precision, else one wrapper that runs it in
         64-bit mode and gives numpy results for a numpy (or Python scalar) ``x``."""
         fn = self.built(build, *params)
+        if self.tree:  # a pytree x: numpy leaves give numpy results
+            if not self.x64 and not self.host:
+                return fn
+            return _tree_method(fn, self.x64, self.host)
         if not self.x64:
             return fn if not self.host else lambda x, *args: host(x, fn(x, *args))
 
@@ -254,6 +274,19 @@ class Setup:
             return to_numpy(r) if isinstance(x, HOST) else r
 
         return method
+
+
+def _tree_method(fn: Callable[..., Any], x64: bool, on_host: bool) -> Callable[..., Any]:
+    def method(x: Any, *args: Any) -> Any:
+        previous = x64_on(True) if x64 else None
+        try:
+            r = fn(x, *args)
+        finally:
+            if x64:
+                x64_restore(previous)
+        return tree_to_numpy(r) if on_host else r
+
+    return method
 
 
 def bind(executor: Any, **methods: Callable[..., Any]) -> None:

@@ -61,7 +61,7 @@ def _gradient(call: Call, mode: str | None, with_value: bool, complex_x: bool) -
             # jax.grad gives the conjugate of the direction of steepest ascent (and jacfwd
             # refuses a complex x): one reverse pass, conjugated.
             value, grad = jax.value_and_grad(g)(x)
-            grad = jnp.conj(grad)
+            grad = jax.tree_util.tree_map(jnp.conj, grad)
             return (value, grad) if with_value else grad
         if mode == "forward":
             grad, value = jax.jacfwd(with_aux(g), has_aux=True)(x)

@@ -65,6 +65,9 @@ class AutoTorch(AbstractBackend):
     native: ClassVar[frozenset[str]] = frozenset(
         {"gradient", "jacobian", "hessian", "hvp", "second_derivative"}
     )
+    #: The gradient over a pytree (``dict(model.named_parameters())``): classic autograd on
+    #: its leaves, as ``torch.autograd.grad(loss, params)``.
+    pytrees: ClassVar[frozenset[str]] = frozenset({"gradient"})
     inplace: ClassVar[bool] = True
     contexts: ClassVar[bool] = True
     batched_tangents: ClassVar[bool] = True

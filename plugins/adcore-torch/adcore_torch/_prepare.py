@@ -126,7 +126,13 @@ def prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...
     raise _untraceable(operator, f, x, values, y, errors, tangents) from errors[-1][1]
 
 
-def prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> Gradient:
+def prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> Any:
+    from ._trees import TreeGradient, is_tree
+
+    if is_tree(x):  # a pytree, handed over because AutoTorch declares it in `pytrees`
+        executor = TreeGradient(f, x, contexts)
+        executor.value_and_gradient(x, tuple(c.value for c in contexts))
+        return executor
     xt = _floating("gradient", x)
     values = tuple(c.value for c in contexts)
     g = traceable(f, [isinstance(c, Cache) for c in contexts])

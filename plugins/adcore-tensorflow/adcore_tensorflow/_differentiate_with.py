@@ -1,0 +1,41 @@
+"""``adcore.DifferentiateWith`` (and a cross-engine ``SecondOrder``) under TensorFlow.
+
+A ``ForeignFunction`` becomes a ``tf.custom_gradient`` whose value comes from the
+function on numpy (``tf.numpy_function``, so it runs in ``tf.function`` graphs too) and
+whose gradient is ``w @ J``, ``J`` the same construction over the Jacobian function: a
+tensor that the tapes (an outer ``GradientTape``, a ``ForwardAccumulator``) differentiate
+in turn, so second derivatives work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["call"]
+
+
+def _value(function: Any, x: tf.Tensor) -> tf.Tensor:
+    shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype.as_numpy_dtype))
+    y = tf.numpy_function(lambda v: np.asarray(function.value(np.asarray(v)), dtype), [x],
+                          tf.as_dtype(dtype), stateful=False)
+    return tf.ensure_shape(y, shape)
+
+
+def call(function: Any, x: tf.Tensor) -> tf.Tensor:
+    """``function(x)`` for a tensor ``x``: differentiable by TensorFlow's tapes."""
+
+    @tf.custom_gradient
+    def foreign(x: tf.Tensor) -> Any:
+        y = _value(function, x)
+
+        def grad(w: tf.Tensor) -> tf.Tensor:
+            J = call(function.jacobian_function(), x)
+            g = tf.linalg.matvec(J, tf.cast(tf.reshape(w, [-1]), J.dtype), transpose_a=True)
+            return tf.cast(tf.reshape(g, tf.shape(x)), x.dtype)
+
+        return y, grad
+
+    return foreign(x)

@@ -223,11 +223,13 @@ class DifferentiateWith:
     an engine differentiates it, adcore computes with ``backend``.
 
     ``g`` takes one array and returns one array (or a scalar); it is written for
-    ``backend``'s engine, or with ``adcore.array_namespace`` for any. Called on numpy
-    values it just calls ``g``. Called on an engine's values (a JAX tracer, a torch tensor,
-    an autograd box, a TensorFlow tensor), the engine's plugin converts them to numpy, then
-    to ``backend``'s arrays, calls ``g`` there, and gives the engine ``g``'s Jacobian from
-    ``backend`` (its Hessians for a second derivative). See docs/mixing-engines.md.
+    ``backend``'s engine (it receives that engine's arrays), or with
+    ``adcore.array_namespace`` for any. Called on a numpy array (as finite differences
+    do), it calls ``g`` on a copy of it in ``backend``'s array family and returns numpy.
+    Called on an engine's values (a JAX tracer, a torch tensor, an autograd box, a
+    TensorFlow tensor), the engine's plugin converts them to numpy, then to ``backend``'s
+    arrays, calls ``g`` there, and gives the engine ``g``'s Jacobian from ``backend`` (its
+    Hessians for a second derivative). See docs/mixing-engines.md.
 
     >>> import numpy as np, adcore as ad
     >>> g = ad.DifferentiateWith(lambda x: (x ** 3).sum(), ad.AutoFiniteDiff())
@@ -248,8 +250,6 @@ class DifferentiateWith:
         self.function: ForeignFunction = _Function(g, backend, repr(self))
 
     def __call__(self, x: Any) -> Any:
-        if family(x) == "numpy":
-            return self.g(x)
         return call_foreign(self.function, x)
 
     def __repr__(self) -> str:

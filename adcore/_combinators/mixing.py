@@ -24,6 +24,7 @@ from .._operators.hessian import prepare_hessian, value_gradient_and_hessian
 from .._operators.jacobian import prepare_jacobian, value_and_jacobian
 from .._registry.convert import from_numpy, to_numpy
 from .._registry.loading import loaded
+from .._registry.namespace import array_namespace
 from ..errors import ArgumentTypeError, NotSupportedError
 
 __all__ = ["DifferentiateWith", "ForeignFunction", "call_foreign"]
@@ -196,7 +197,7 @@ def jacobian_output(parent: ForeignFunction, shape: tuple[int, ...], dtype: Any)
 def _component(g: Callable[[Any], Any], i: int) -> Callable[[Any], Any]:
     def gi(x: Any) -> Any:
         y = g(x)
-        return y.reshape(-1)[i] if hasattr(y, "reshape") else y
+        return array_namespace(y).reshape(y, (-1,))[i]
     return gi
 
 

@@ -20,7 +20,9 @@ __all__ = ["call"]
 
 
 def _struct(function: Any, x: Any) -> jax.ShapeDtypeStruct:
-    shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype))
+    # Asked while JAX traces; a g written in JAX must run eagerly on its trial input.
+    with jax.ensure_compile_time_eval():
+        shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype))
     return jax.ShapeDtypeStruct(shape, jax.dtypes.canonicalize_dtype(dtype))
 
 

@@ -22,6 +22,7 @@ from adcore import Cache, NotSupportedError
 from adcore.errors import ArgumentTypeError, ShapeError
 
 from . import _classic, _func
+from ._create_graph import with_graph
 from ._convert import contexts_to_torch, quiet_torch_internals, to_torch, traceable
 from ._executors import HVP, Gradient, Hessian, Jacobian, Pullback, Pushforward, SecondDerivative
 
@@ -99,6 +100,12 @@ def _probe(operator: str, executor: Any, x: Any, tangents: Any, values: Any, y: 
 
 def prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...], *,
             tangents: Any = None, y: Any = None) -> Any:
+    executor = _prepare(backend, operator, f, x, contexts, tangents=tangents, y=y)
+    return with_graph(executor) if backend.create_graph else executor
+
+
+def _prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...], *,
+             tangents: Any = None, y: Any = None) -> Any:
     xt = _floating(operator, x)
     values = tuple(c.value for c in contexts)
     g = traceable(f, [isinstance(c, Cache) for c in contexts], y)
@@ -127,6 +134,11 @@ def prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...
 
 
 def prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> Gradient:
+    executor = _prepare_gradient(backend, f, x, contexts)
+    return with_graph(executor) if backend.create_graph else executor
+
+
+def _prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> Gradient:
     xt = _floating("gradient", x)
     values = tuple(c.value for c in contexts)
     g = traceable(f, [isinstance(c, Cache) for c in contexts])

@@ -35,7 +35,8 @@ def test_code_blocks_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for i, code in enumerate(blocks(page)):
         first = code.splitlines()[0] if code else ""
         required = re.match(r"# requires: (\S+)", first)
-        missing = [m for m in required.group(1).split(",") if importlib.util.find_spec(m) is None] if required else []
+        needed = required.group(1).split(",") if required else []
+        missing = [m for m in needed if importlib.util.find_spec(m) is None]
         if missing:
             skipped.append(",".join(missing))
             continue

@@ -72,8 +72,8 @@ def test_every_hook_is_documented_with_its_signature():
 
     page = (ROOT / "docs" / "plugins.md").read_text()
     hooks = [name for name in _hookspecs.__all__ if name.startswith("adcore_")]
-    assert hooks == ["adcore_array_namespace", "adcore_differentiate_with", "adcore_from_numpy", "adcore_register_backends",
-                     "adcore_sparse_result", "adcore_to_numpy"]
+    assert hooks == ["adcore_array_namespace", "adcore_differentiate_with", "adcore_from_numpy",
+                     "adcore_register_backends", "adcore_sparse_result", "adcore_to_numpy"]
     for name in hooks:
         params = ", ".join(inspect.signature(getattr(_hookspecs, name)).parameters)
         assert f"`{name}({params})`" in page, name

@@ -39,7 +39,8 @@ class ForeignFunction:
     - ``jacobian_function() -> ForeignFunction`` of ``x -> J(x)`` (the second derivative;
       its own ``jacobian_function`` raises ``NotSupportedError``: no third derivative);
     - ``output(shape, dtype) -> (shape, dtype)`` of ``y`` for an ``x`` of that shape and
-      dtype (an engine that compiles, JAX, needs it before any number exists).
+      dtype (an engine that compiles, JAX, needs it before any number exists);
+    - ``check_jacobian()`` raises ``NotSupportedError`` where ``value_and_jacobian`` would.
     """
 
     #: Says what the function is, in error messages.
@@ -60,6 +61,10 @@ class ForeignFunction:
 
     def jacobian_function(self) -> ForeignFunction:
         return _JacobianOnly(self)
+
+    def check_jacobian(self) -> None:
+        """Raise ``NotSupportedError`` now where ``value_and_jacobian`` cannot be given (an
+        engine that records the call for later, JAX, asks before it records)."""
 
     def output(self, shape: tuple[int, ...], dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
         key = (tuple(shape), np.dtype(dtype))
@@ -181,6 +186,9 @@ class _JacobianOnly(ForeignFunction):
     def jacobian_function(self) -> ForeignFunction:
         raise self._third()
 
+    def check_jacobian(self) -> None:
+        raise self._third()
+
     def _third(self) -> NotSupportedError:
         return NotSupportedError(
             f"{self.description}: a derivative of it is a third derivative, which another "
@@ -188,7 +196,9 @@ class _JacobianOnly(ForeignFunction):
         )
 
 
-def jacobian_output(parent: ForeignFunction, shape: tuple[int, ...], dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+def jacobian_output(
+    parent: ForeignFunction, shape: tuple[int, ...], dtype: Any
+) -> tuple[tuple[int, ...], np.dtype]:
     """The shape and dtype of ``parent``'s Jacobian matrix at an ``x`` like this."""
     yshape, ydtype = parent.output(shape, dtype)
     return (int(np.prod(yshape)), int(np.prod(shape))), np.result_type(ydtype, dtype)

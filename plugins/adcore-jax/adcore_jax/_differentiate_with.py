@@ -43,6 +43,7 @@ def _linear(J: Any, t: Any, shape: tuple[int, ...]) -> Any:
 def _value_and_jacobian(function: Any, x: Any) -> tuple[Any, Any]:
     """``(y, J)`` by one callback, differentiable in ``x`` (``J``'s derivative by the
     Jacobian function's callback)."""
+    function.check_jacobian()  # while tracing, not in the callback
     y_struct = _struct(function, x)
     j_struct = jax.ShapeDtypeStruct((int(np.prod(y_struct.shape)), int(np.prod(x.shape))),
                                     jnp.result_type(y_struct.dtype, x.dtype))

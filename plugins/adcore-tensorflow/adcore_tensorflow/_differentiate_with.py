@@ -19,7 +19,9 @@ __all__ = ["call"]
 
 def _value(function: Any, x: tf.Tensor) -> tf.Tensor:
     shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype.as_numpy_dtype))
-    y = tf.numpy_function(lambda v: np.asarray(function.value(np.asarray(v)), dtype), [x],
+    # A tf.Variable is read first: numpy_function's own conversion of one warns (numpy 2).
+    y = tf.numpy_function(lambda v: np.asarray(function.value(np.asarray(v)), dtype),
+                          [tf.convert_to_tensor(x)],
                           tf.as_dtype(dtype), stateful=False)
     return tf.ensure_shape(y, shape)
 

@@ -22,8 +22,8 @@ from adcore import Cache, NotSupportedError
 from adcore.errors import ArgumentTypeError, ShapeError
 
 from . import _classic, _func
-from ._create_graph import with_graph
 from ._convert import contexts_to_torch, quiet_torch_internals, to_torch, traceable
+from ._create_graph import with_graph
 from ._executors import HVP, Gradient, Hessian, Jacobian, Pullback, Pushforward, SecondDerivative
 
 __all__ = ["ENGINES", "prepare", "prepare_gradient"]

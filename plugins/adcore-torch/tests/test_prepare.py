@@ -216,14 +216,6 @@ def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
         ad.gradient(lambda x: (x ** 2).sum(), AutoTorch(), make([[1.0, 2.0]]))
 
 
-def test_second_order_over_another_engine_is_refused() -> None:
-    with pytest.raises(ad.NotSupportedError, match="adcore-torch.*adcore.*do not nest"):
-        ad.SecondOrder(AutoTorch(), ad.AutoFiniteDiff())
-    H = ad.hessian(lambda x: (x ** 3).sum(), ad.SecondOrder(ad.AutoFiniteDiff(), AutoTorch()),
-                   np.ones(2))
-    assert np.allclose(H, 6 * np.eye(2), atol=1e-4)
-
-
 def test_second_order_of_jax_over_torch_is_refused() -> None:
     jax = pytest.importorskip("adcore_jax")  # where both plugins are installed
     with pytest.raises(ad.NotSupportedError, match=r"SecondOrder\(AutoJAX\(\), AutoTorch\(\)\)"):

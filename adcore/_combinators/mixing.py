@@ -67,12 +67,12 @@ class ForeignFunction:
         engine that records the call for later, JAX, asks before it records)."""
 
     def output(self, shape: tuple[int, ...], dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
-        key = (tuple(shape), np.dtype(dtype))
-        found = self._outputs.get(key)
+        found = self._outputs.get((shape, dtype))
         if found is None:
+            key = (tuple(shape), np.dtype(dtype))
             with np.errstate(all="ignore"):
                 y = self.value(np.ones(key[0], key[1]))
-            found = self._outputs[key] = (y.shape, y.dtype)
+            found = self._outputs[key] = self._outputs[(shape, dtype)] = (y.shape, y.dtype)
         return found
 
     def __repr__(self) -> str:
@@ -91,7 +91,7 @@ class ForeignFunction:
 
     def prepared(self, operator: str, prepare: Callable[..., Any], f: Any, x: Any) -> Any:
         """A prep of ``operator`` for arrays like ``x``, made once (strict=False)."""
-        key = (operator, tuple(x.shape), str(x.dtype))
+        key = (operator, x.shape, x.dtype)
         prep = self._preps.get(key)
         if prep is None:
             with self._lock:
@@ -102,8 +102,8 @@ class ForeignFunction:
 
 
 def numpy(value: Any) -> np.ndarray:
-    """A result of the inner backend as a numpy array of its own (never a view of it)."""
-    return np.array(to_numpy(value), copy=True)
+    """A result of the inner backend (fresh, the caller's own: SPEC 10) as numpy."""
+    return np.asarray(to_numpy(value))
 
 
 def _family(backend: AbstractBackend) -> str:

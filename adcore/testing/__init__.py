@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from ._scenarios import float32_scenarios as float32_scenarios
     from ._scenarios import inplace_scenarios as inplace_scenarios
     from ._scenarios import layout_scenarios as layout_scenarios
+    from ._scenarios import mixed_scenarios as mixed_scenarios
     from ._scenarios import second_order_scenarios as second_order_scenarios
     from ._scenarios import sparse_scenarios as sparse_scenarios
 
@@ -100,6 +101,7 @@ _LAZY = {
     "float32_scenarios": "._scenarios",
     "inplace_scenarios": "._scenarios",
     "layout_scenarios": "._scenarios",
+    "mixed_scenarios": "._scenarios",
     "second_order_scenarios": "._scenarios",
     "sparse_scenarios": "._scenarios",
 }
@@ -142,6 +144,7 @@ __all__ = [
     "generate_checks",
     "inplace_scenarios",
     "layout_scenarios",
+    "mixed_scenarios",
     "parametrize_with_checks",
     "second_order_scenarios",
     "sparse_scenarios",

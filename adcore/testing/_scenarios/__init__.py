@@ -12,6 +12,7 @@ from ._first_order import default_scenarios as default_scenarios
 from ._first_order import float32_scenarios as float32_scenarios
 from ._first_order import inplace_scenarios as inplace_scenarios
 from ._layouts import layout_scenarios as layout_scenarios
+from ._mixed import mixed_scenarios as mixed_scenarios
 from ._second_order import second_order_scenarios as second_order_scenarios
 from ._sparse import sparse_scenarios as sparse_scenarios
 from ._with_contexts import context_scenarios as context_scenarios
@@ -23,6 +24,7 @@ __all__ = [
     "float32_scenarios",
     "inplace_scenarios",
     "layout_scenarios",
+    "mixed_scenarios",
     "second_order_scenarios",
     "sparse_scenarios",
 ]
@@ -30,7 +32,7 @@ __all__ = [
 
 def all_scenarios() -> list[Scenario]:
     """Every family but the sparse one: default, in-place, context, float32, second order,
-    layout."""
+    layout, mixed."""
     return [
         *default_scenarios(),
         *inplace_scenarios(),
@@ -38,4 +40,5 @@ def all_scenarios() -> list[Scenario]:
         *float32_scenarios(),
         *second_order_scenarios(),
         *layout_scenarios(),
+        *mixed_scenarios(),
     ]

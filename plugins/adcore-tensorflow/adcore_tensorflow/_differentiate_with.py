@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from adcore import NotSupportedError
+
 __all__ = ["call"]
 
 
@@ -26,8 +28,26 @@ def _value(function: Any, x: tf.Tensor) -> tf.Tensor:
     return tf.ensure_shape(y, shape)
 
 
+def _refuse_xla(function: Any) -> None:
+    """Raise inside ``tf.function(jit_compile=True)`` (``AutoTensorFlow(jit=True)``): XLA
+    compiles the whole function and cannot call back into Python."""
+    try:
+        from tensorflow.python.framework import ops
+        from tensorflow.python.ops.control_flow_util import GraphOrParentsInXlaContext
+    except ImportError:  # pragma: no cover - a TensorFlow that moved them
+        return
+    if GraphOrParentsInXlaContext(ops.get_default_graph()):
+        raise NotSupportedError(
+            f"{function.description} was called inside a function that XLA compiles "
+            "(tf.function(jit_compile=True), AutoTensorFlow(jit=True)); XLA cannot call back "
+            "into Python for another engine's numbers. Use AutoTensorFlow() (jit=False) or "
+            "tf.function without jit_compile."
+        )
+
+
 def call(function: Any, x: tf.Tensor) -> tf.Tensor:
     """``function(x)`` for a tensor ``x``: differentiable by TensorFlow's tapes."""
+    _refuse_xla(function)
 
     @tf.custom_gradient
     def foreign(x: tf.Tensor) -> Any:

@@ -72,3 +72,9 @@ def _third_with_tapes(g: Any) -> Any:
         d1 = t1.gradient(y, x)
         d2 = t2.jacobian(d1, x)
     return t3.jacobian(d2, x)
+
+
+def test_xla_cannot_call_back_and_says_so() -> None:
+    g = ad.DifferentiateWith(lambda x: np.sum(x * np.sin(x)), FD)
+    with pytest.raises(ad.NotSupportedError, match="XLA"):
+        ad.gradient(lambda x: g(x) * 2.0, ad.AutoTensorFlow(jit=True), X)

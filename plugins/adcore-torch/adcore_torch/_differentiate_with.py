@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from adcore import NotSupportedError
+
 __all__ = ["call"]
 
 
@@ -43,6 +45,7 @@ class _Foreign(torch.autograd.Function):
     @staticmethod
     def jvp(ctx: Any, t: torch.Tensor, _: Any) -> torch.Tensor:
         (x,) = ctx.saved_tensors
+        _refuse_forward_over_forward(ctx.function)
         J = _jacobian(ctx.function, x)
         return (J @ t.reshape(-1).to(J.dtype)).reshape(ctx.y_shape)
 
@@ -53,6 +56,26 @@ class _Foreign(torch.autograd.Function):
             return _Foreign.apply(x, function), None
         rows = [_Foreign.apply(row, function) for row in x.movedim(in_dims[0], 0)]
         return torch.stack(rows), 0
+
+
+def _refuse_forward_over_forward(function: Any) -> None:
+    """Raise under two torch.func forward levels (a jvp of a jvp, as AutoTorch's
+    second_derivative): torch does not differentiate a custom jvp rule at the outer
+    level, which would miss the second derivative of the function, silently."""
+    try:
+        from torch._C._functorch import TransformType
+        from torch._functorch.pyfunctorch import retrieve_all_functorch_interpreters
+    except ImportError:  # pragma: no cover - torch without functorch
+        return
+    levels = [i for i in retrieve_all_functorch_interpreters() if i.key() == TransformType.Jvp]
+    if len(levels) > 1:
+        raise NotSupportedError(
+            f"{function.description}: PyTorch does not differentiate a custom function's "
+            "forward-mode rule in forward mode again (a jvp of a jvp, as AutoTorch's "
+            "second_derivative); its second derivative would be wrong. Use reverse mode at "
+            "one level: torch.func.jvp over torch.func.grad, or adcore.hvp / hessian with "
+            "AutoTorch, or SecondOrder(AutoFiniteDiff(), AutoTorch())."
+        )
 
 
 def _jacobian(function: Any, x: torch.Tensor) -> torch.Tensor:

@@ -21,6 +21,7 @@ from adcore.testing._scenarios import (
     float32_scenarios,
     inplace_scenarios,
     layout_scenarios,
+    mixed_scenarios,
     second_order_scenarios,
     sparse_scenarios,
 )
@@ -32,6 +33,7 @@ FAMILIES = {
     "float32": float32_scenarios,
     "second_order": second_order_scenarios,
     "layout": layout_scenarios,
+    "mixed": mixed_scenarios,
     "sparse": sparse_scenarios,
 }
 EVERY = [s for family in FAMILIES.values() for s in family()]

@@ -20,7 +20,8 @@ __all__ = ["call"]
 
 
 def _value(function: Any, x: tf.Tensor) -> tf.Tensor:
-    shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype.as_numpy_dtype))
+    with tf.init_scope():  # eagerly, also while tf.function traces: g runs on numbers
+        shape, dtype = function.output(tuple(x.shape), np.dtype(x.dtype.as_numpy_dtype))
     # A tf.Variable is read first: numpy_function's own conversion of one warns (numpy 2).
     y = tf.numpy_function(lambda v: np.asarray(function.value(np.asarray(v)), dtype),
                           [tf.convert_to_tensor(x)],

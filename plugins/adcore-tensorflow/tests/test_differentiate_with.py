@@ -78,3 +78,18 @@ def test_xla_cannot_call_back_and_says_so() -> None:
     g = ad.DifferentiateWith(lambda x: np.sum(x * np.sin(x)), FD)
     with pytest.raises(ad.NotSupportedError, match="XLA"):
         ad.gradient(lambda x: g(x) * 2.0, ad.AutoTensorFlow(jit=True), X)
+
+
+def test_inside_tf_function() -> None:
+    g = ad.DifferentiateWith(lambda x: tf.reduce_sum(x * tf.sin(x)), B)
+
+    @tf.function
+    def gradient(x: Any) -> Any:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = g(x) ** 2
+        return tape.gradient(y, x)
+
+    s, c = np.sin(X), np.cos(X)
+    expected = 2 * np.sum(X * s) * (s + X * c)
+    np.testing.assert_allclose(gradient(tf.constant(X)).numpy(), expected, rtol=1e-10)

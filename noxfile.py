@@ -50,6 +50,17 @@ def plugin(session: nox.Session, name: str) -> None:
 
 
 @nox.session
+def mixed(session: nox.Session) -> None:
+    """Engines mixed (not run by default: it installs every engine, over CI's time budget):
+    DifferentiateWith and SecondOrder for every ordered pair of shipped engines, and the
+    documentation examples that need several engines. Each plugin session tests its engine
+    paired with finite differences."""
+    session.install("-e", ".[testing,sparse]", *CONSTRAINTS,
+                    *(arg for name in PLUGINS for arg in ("-e", f"plugins/adcore-{name}[test]")))
+    session.run("pytest", "tests/mixed", "tests/test_docs.py", *session.posargs)
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """The documentation site, strictly: a warning (a broken link, a docstring that does not
     parse, a stale capability table) fails the build. The capability table is generated from

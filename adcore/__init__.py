@@ -57,6 +57,7 @@ from .errors import ShapeError as ShapeError
 
 if TYPE_CHECKING:
     from ._backends.finitediff import AutoFiniteDiff as AutoFiniteDiff
+    from ._combinators.mixing import DifferentiateWith as DifferentiateWith
     from ._combinators.second_order import SecondOrder as SecondOrder
     from ._registry.plugins import available_backends as available_backends
     from ._registry.plugins import backend as backend
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AutoFiniteDiff": "adcore._backends.finitediff",
     "SecondOrder": "adcore._combinators.second_order",
+    "DifferentiateWith": "adcore._combinators.mixing",
     "available_backends": "adcore._registry.plugins",
     "backend": "adcore._registry.plugins",
     "AutoSparse": "adcore.sparse",
@@ -96,6 +98,7 @@ __all__ = [
     "Cache",
     "Constant",
     "DenseSparsityDetector",
+    "DifferentiateWith",
     "GreedyColoringAlgorithm",
     "KnownHessianSparsity",
     "KnownJacobianSparsity",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._combinators.mixing import ForeignFunction as ForeignFunction
 from ._combinators.primitives import ForwardFromPrimitive as ForwardFromPrimitive
 from ._combinators.primitives import ReverseFromPrimitive as ReverseFromPrimitive
 from ._combinators.zeros import AutoZeroForward as AutoZeroForward
@@ -53,6 +54,7 @@ __all__ = [
     "AbstractSparsityDetector",
     "AutoZeroForward",
     "AutoZeroReverse",
+    "ForeignFunction",
     "ForwardFromPrimitive",
     "ReverseFromPrimitive",
     "Scratch",

@@ -1,7 +1,7 @@
 """Every Python code block in README.md and docs/ runs, in order, per page.
 
-A block whose first line is `# requires: MODULE` runs only where MODULE imports
-(an engine's plugin); elsewhere it is skipped, and said so.
+A block whose first line is `# requires: MODULE` (or `MODULE,MODULE`) runs only where
+every MODULE imports (an engine's plugin); elsewhere it is skipped, and said so.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ def test_code_blocks_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for i, code in enumerate(blocks(page)):
         first = code.splitlines()[0] if code else ""
         required = re.match(r"# requires: (\S+)", first)
-        if required and importlib.util.find_spec(required.group(1)) is None:
-            skipped.append(required.group(1))
+        needed = required.group(1).split(",") if required else []
+        missing = [m for m in needed if importlib.util.find_spec(m) is None]
+        if missing:
+            skipped.append(",".join(missing))
             continue
         exec(compile(code, f"{page.name}[block {i}]", "exec"), namespace)
     if skipped and len(skipped) == len(blocks(page)):

@@ -24,7 +24,7 @@ OPERATORS = {
 
 def test_adcore_namespace():
     assert sorted(adcore.__all__) == sorted([
-        "AdcoreError", "ArgumentError", "ArgumentTypeError", "AutoFiniteDiff",
+        "AdcoreError", "ArgumentError", "ArgumentTypeError", "AutoFiniteDiff", "DifferentiateWith",
         "BackendNotInstalledError", "Cache", "Constant", "MissingDependencyError",
         "NotSupportedError", "PluginError", "Prep", "PrepMismatchError", "SecondOrder", "ShapeError",
         "array_namespace", "unravel",
@@ -44,7 +44,7 @@ def test_extend_namespace():
         "AbstractHVP", "AbstractHessian", "AbstractJacobian", "AbstractPullback",
         "AbstractPushforward", "AbstractSecondDerivative", "AbstractSparsityDetector",
         "AutoZeroForward", "AutoZeroReverse",
-        "ForwardFromPrimitive", "ReverseFromPrimitive", "Scratch", "copy_into", "family",
+        "ForeignFunction", "ForwardFromPrimitive", "ReverseFromPrimitive", "Scratch", "copy_into", "family",
         "hookimpl", "numpy_like_namespace", "register_array_family", "to_dense", "with_scratch",
     ])
 
@@ -72,8 +72,8 @@ def test_every_hook_is_documented_with_its_signature():
 
     page = (ROOT / "docs" / "plugins.md").read_text()
     hooks = [name for name in _hookspecs.__all__ if name.startswith("adcore_")]
-    assert hooks == ["adcore_array_namespace", "adcore_from_numpy", "adcore_register_backends",
-                     "adcore_sparse_result", "adcore_to_numpy"]
+    assert hooks == ["adcore_array_namespace", "adcore_differentiate_with", "adcore_from_numpy",
+                     "adcore_register_backends", "adcore_sparse_result", "adcore_to_numpy"]
     for name in hooks:
         params = ", ".join(inspect.signature(getattr(_hookspecs, name)).parameters)
         assert f"`{name}({params})`" in page, name

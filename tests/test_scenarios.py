@@ -21,6 +21,7 @@ from adcore.testing._scenarios import (
     float32_scenarios,
     inplace_scenarios,
     layout_scenarios,
+    mixed_scenarios,
     pytree_scenarios,
     second_order_scenarios,
     sparse_scenarios,
@@ -34,6 +35,7 @@ FAMILIES = {
     "second_order": second_order_scenarios,
     "layout": layout_scenarios,
     "pytree": pytree_scenarios,
+    "mixed": mixed_scenarios,
     "sparse": sparse_scenarios,
 }
 EVERY = [s for family in FAMILIES.values() for s in family()]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._core.backend import AbstractBackend
-from ..errors import NotSupportedError
+from .bridge import Bridge
 from .wrapper import AbstractWrapper
 
 __all__ = ["SecondOrder"]
@@ -20,6 +20,12 @@ class SecondOrder(AbstractWrapper):
     first-order result with ``outer`` (``hvp`` is ``outer``'s pushforward of
     ``inner``'s gradient, forward over reverse). First-order operators use ``inner``.
 
+    Where ``outer`` traces with an engine that ``inner`` cannot take (``SecondOrder(AutoJAX(),
+    AutoTorch())``), ``inner``'s gradient reaches the outer engine as a function whose
+    Jacobian is ``inner``'s Hessian, the mechanism of ``adcore.DifferentiateWith``: every
+    number comes from ``inner``, and the outer engine composes them (see
+    docs/mixing-engines.md). Its plugin must implement ``adcore_differentiate_with``.
+
     >>> import numpy as np, adcore as ad
     >>> b = ad.SecondOrder(ad.AutoFiniteDiff(), ad.AutoFiniteDiff(method="central"))
     >>> H = ad.hessian(lambda x: (x ** 2).sum(), b, np.ones(2))
@@ -29,6 +35,8 @@ class SecondOrder(AbstractWrapper):
 
     outer: AbstractBackend
     inner: AbstractBackend
+    #: The inner level that the outer engine differentiates, where the engines differ.
+    bridge: AbstractBackend | None = field(default=None, init=False, repr=False, compare=False)
 
     name: ClassVar[str] = "secondorder"
     modes: ClassVar[frozenset[str]] = frozenset({"forward", "reverse"})
@@ -41,13 +49,12 @@ class SecondOrder(AbstractWrapper):
         super().__post_init__()
         traced = engines(self.outer) - {_CORE}
         if traced and not engines(self.inner) <= traced:
-            raise NotSupportedError(
-                f"SecondOrder({self.outer!r}, {self.inner!r}): the outer backend "
-                f"({', '.join(sorted(traced))}) differentiates by tracing the inner one with its "
-                f"engine's values, which the inner backend ({', '.join(sorted(engines(self.inner)))}) "
-                "cannot take: these two engines do not nest. Use one engine at both levels, or "
-                f"finite differences outside: SecondOrder(AutoFiniteDiff(), {self.inner!r})."
-            )
+            object.__setattr__(self, "bridge", Bridge(self.inner, self.outer))
+
+    def route(self, operator: str) -> AbstractBackend:
+        if operator == "inner" and self.bridge is not None:
+            return self.bridge
+        return super().route(operator)
 
     def derived(self) -> dict[str, Any]:
         # In-place functions reach first-order operators only: the inner backend's.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "adcore_array_namespace",
+    "adcore_differentiate_with",
     "adcore_from_numpy",
     "adcore_register_backends",
     "adcore_sparse_result",
@@ -133,5 +134,31 @@ def adcore_sparse_result(x: Any, pattern: Any) -> Callable[[Any], Any] | None:
     ... def adcore_sparse_result(x, pattern):
     ...     if type(x).__module__.startswith("myengine"):
     ...         return lambda values: myengine.sparse.csr(values, pattern.indices, pattern.indptr)
+    ...     return None
+    """
+
+
+@hookspec(firstresult=True)
+def adcore_differentiate_with(function: Any, x: Any) -> Any | None:
+    """adcore_differentiate_with(function, x) -> value or None: ``function(x)`` for ``x`` a
+    value of the plugin's engine (a tracer, a tensor), recorded so that the engine
+    differentiates it by ``function``'s own derivatives.
+
+    ``function`` is an ``adcore.extend.ForeignFunction`` (what ``adcore.DifferentiateWith``
+    and a cross-engine ``SecondOrder`` hand over): its methods take and return numpy
+    arrays: ``value(x)``, ``value_and_jacobian(x)`` (``J`` of shape ``(y.size, x.size)``),
+    ``output(shape, dtype)`` (the shape and dtype of ``y`` before any number exists), and
+    ``jacobian_function()``, another ``ForeignFunction`` for ``x -> J(x)``. The plugin
+    converts ``x`` to numpy (off its graph), calls ``value``, and teaches its engine the
+    tangent ``J @ t`` and the cotangent ``J.T @ w`` with ``J`` the value of
+    ``jacobian_function()`` called the same way, so that second derivatives work too.
+    Return None for a value of another engine; numpy values never reach the hook.
+    Errors of ``function`` propagate to the caller.
+
+    >>> from adcore.extend import hookimpl
+    >>> @hookimpl
+    ... def adcore_differentiate_with(function, x):
+    ...     if type(x).__module__.startswith("myengine"):
+    ...         return myengine.custom_call(function, x)
     ...     return None
     """

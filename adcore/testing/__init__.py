@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from ._scenarios import float32_scenarios as float32_scenarios
     from ._scenarios import inplace_scenarios as inplace_scenarios
     from ._scenarios import layout_scenarios as layout_scenarios
+    from ._scenarios import mixed_scenarios as mixed_scenarios
     from ._scenarios import pytree_scenarios as pytree_scenarios
     from ._scenarios import second_order_scenarios as second_order_scenarios
     from ._scenarios import sparse_scenarios as sparse_scenarios
@@ -102,6 +103,7 @@ _LAZY = {
     "inplace_scenarios": "._scenarios",
     "layout_scenarios": "._scenarios",
     "pytree_scenarios": "._scenarios",
+    "mixed_scenarios": "._scenarios",
     "second_order_scenarios": "._scenarios",
     "sparse_scenarios": "._scenarios",
 }
@@ -144,6 +146,7 @@ __all__ = [
     "generate_checks",
     "inplace_scenarios",
     "layout_scenarios",
+    "mixed_scenarios",
     "parametrize_with_checks",
     "pytree_scenarios",
     "second_order_scenarios",

@@ -12,6 +12,7 @@ from ._first_order import default_scenarios as default_scenarios
 from ._first_order import float32_scenarios as float32_scenarios
 from ._first_order import inplace_scenarios as inplace_scenarios
 from ._layouts import layout_scenarios as layout_scenarios
+from ._mixed import mixed_scenarios as mixed_scenarios
 from ._pytrees import pytree_scenarios as pytree_scenarios
 from ._second_order import second_order_scenarios as second_order_scenarios
 from ._sparse import sparse_scenarios as sparse_scenarios
@@ -24,6 +25,7 @@ __all__ = [
     "float32_scenarios",
     "inplace_scenarios",
     "layout_scenarios",
+    "mixed_scenarios",
     "pytree_scenarios",
     "second_order_scenarios",
     "sparse_scenarios",
@@ -32,7 +34,7 @@ __all__ = [
 
 def all_scenarios() -> list[Scenario]:
     """Every family but the sparse one: default, in-place, context, float32, second order,
-    layout, pytree."""
+    layout, pytree, mixed."""
     return [
         *default_scenarios(),
         *inplace_scenarios(),
@@ -41,4 +43,5 @@ def all_scenarios() -> list[Scenario]:
         *second_order_scenarios(),
         *layout_scenarios(),
         *pytree_scenarios(),
+        *mixed_scenarios(),
     ]

@@ -25,3 +25,13 @@ def adcore_array_namespace(x: Any) -> Any:
 
         return namespace
     return None
+
+
+@hookimpl
+def adcore_differentiate_with(function: Any, x: Any) -> Any:
+    # An autograd box: a primitive with its VJP and JVP.
+    if type(x).__module__.startswith("autograd."):
+        from ._differentiate_with import call
+
+        return call(function, x)
+    return None

@@ -190,8 +190,3 @@ def test_integer_x_gives_the_error_of_every_engine(x: Any) -> None:
 def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
     with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
         ad.gradient(lambda x: (x ** 2).sum(), ad.AutoAutograd(), make([[1.0, 2.0]]))
-
-
-def test_second_order_over_another_engine_is_refused() -> None:
-    with pytest.raises(ad.NotSupportedError, match="adcore-autograd.*adcore.*do not nest"):
-        ad.SecondOrder(ad.AutoAutograd(), ad.AutoFiniteDiff())

@@ -16,6 +16,7 @@ from ._backend import AutoJAX
 
 __all__ = [
     "adcore_array_namespace",
+    "adcore_differentiate_with",
     "adcore_from_numpy",
     "adcore_register_backends",
     "adcore_sparse_result",
@@ -51,3 +52,13 @@ def adcore_sparse_result(x: Any, pattern: Any) -> Any:
     from ._sparse_result import BCOOBuilder
 
     return BCOOBuilder(pattern)
+
+
+@hookimpl
+def adcore_differentiate_with(function: Any, x: Any) -> Any:
+    # A JAX value (a tracer, an array): one callback that JAX differentiates, jits and vmaps.
+    if not type(x).__module__.startswith(("jax.", "jaxlib")):
+        return None
+    from ._differentiate_with import call
+
+    return call(function, x)

@@ -434,10 +434,3 @@ def test_integer_x_gives_the_error_of_every_engine(x):
 def test_a_numpy_subclass_x_is_refused():
     with pytest.raises(ad.ArgumentTypeError, match="subclass of numpy.ndarray"):
         ad.gradient(lambda x: (x ** 2).sum(), AutoJAX(), np.matrix([[1.0, 2.0]]))
-
-
-def test_second_order_over_another_engine_is_refused():
-    with pytest.raises(ad.NotSupportedError, match="adcore-jax.*adcore.*do not nest"):
-        ad.SecondOrder(AutoJAX(), ad.AutoFiniteDiff())
-    H = ad.hessian(lambda x: (x ** 3).sum(), ad.SecondOrder(ad.AutoFiniteDiff(), AutoJAX()), np.ones(2))
-    assert np.allclose(H, 6 * np.eye(2), atol=1e-4)

@@ -34,3 +34,13 @@ def adcore_from_numpy(value: Any, family: str) -> Any:
     import tensorflow.experimental.numpy as tnp
 
     return tnp.asarray(value.copy())
+
+
+@hookimpl
+def adcore_differentiate_with(function: Any, x: Any) -> Any:
+    # A tensor, eager or symbolic: tf.custom_gradient over tf.numpy_function.
+    if type(x).__module__.startswith("tensorflow."):
+        from ._differentiate_with import call
+
+        return call(function, x)
+    return None

@@ -228,11 +228,6 @@ def test_a_numpy_subclass_x_is_refused(make: Any) -> None:
         ad.gradient(lambda x: tf.reduce_sum(x ** 2), ad.AutoTensorFlow(), make([[1.0, 2.0]]))
 
 
-def test_second_order_over_another_engine_is_refused() -> None:
-    with pytest.raises(ad.NotSupportedError, match="adcore-tensorflow.*adcore.*do not nest"):
-        ad.SecondOrder(ad.AutoTensorFlow(), ad.AutoFiniteDiff())
-
-
 def test_adcore_errors_keep_their_class_through_autograph() -> None:
     # tf.function's autograph rebuilds an exception raised while tracing only where its
     # __init__ is Exception's; any other class became a StagingError.

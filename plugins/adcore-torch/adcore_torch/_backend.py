@@ -31,7 +31,7 @@ Contexts = tuple[Any, ...]
 @final
 @dataclass(frozen=True, repr=False)
 class AutoTorch(AbstractBackend):
-    """AutoTorch(mode=None, compile=False): PyTorch, on torch.func and classic autograd.
+    """AutoTorch(mode=None, compile=False, create_graph=False): PyTorch, on torch.func and classic autograd.
 
     Args:
         mode: where an operator can go either way, which: ``"forward"`` or
@@ -42,6 +42,10 @@ class AutoTorch(AbstractBackend):
         compile: compile each prepared function with ``torch.compile`` once, in
             preparation (which then takes seconds); prepared calls run the
             compiled code.
+        create_graph: results of a call at a tensor ``x`` that requires grad
+            carry the autograd graph (as ``torch.autograd.functional`` names it),
+            so that a loss made of them backpropagates to ``x`` (a gradient
+            penalty); by default no graph leaves a call.
 
     Takes numpy arrays (results are numpy, converted without copies), Python
     floats and ``torch.Tensor`` on any device (results are tensors of the same
@@ -58,6 +62,7 @@ class AutoTorch(AbstractBackend):
 
     mode: str | None = None
     compile: bool = False
+    create_graph: bool = False
 
     name: ClassVar[str] = "torch"
     distribution: ClassVar[str] = "adcore-torch"

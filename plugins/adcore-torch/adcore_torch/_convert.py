@@ -23,9 +23,25 @@ import torch
 from adcore import NotSupportedError
 
 try:  # the top of torch.func's interpreter stack: None unless a transform is running
-    from torch._C._functorch import peek_interpreter_stack as transform_running
+    from torch._C._functorch import peek_interpreter_stack as _peek
 except ImportError:  # pragma: no cover - torch before 2.0
-    transform_running = lambda: None
+    _peek = lambda: None
+
+
+class _Graph(threading.local):
+    """AutoTorch(create_graph=True) at work on this thread (``_create_graph``): its calls
+    run as inside a transform, on the caller's tensor, so that their results keep the graph."""
+
+    depth = 0
+
+
+graph = _Graph()
+
+
+def transform_running() -> Any:
+    """Whether computations must let the graph through: a torch.func transform runs (its
+    interpreter), or an ``AutoTorch(create_graph=True)`` call on a tensor that requires grad."""
+    return _peek() or (graph if graph.depth else None)
 
 Tensor = torch.Tensor
 
@@ -36,6 +52,7 @@ __all__ = [
     "contexts_to_torch",
     "fill",
     "grad_free",
+    "graph",
     "owned",
     "quiet_torch_internals",
     "recording",

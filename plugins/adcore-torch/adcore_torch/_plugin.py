@@ -53,3 +53,14 @@ def adcore_from_numpy(value: Any, family: str) -> Any | None:
     import torch
 
     return torch.asarray(value.copy())
+
+
+@hookimpl
+def adcore_differentiate_with(function: Any, x: Any) -> Any | None:
+    """A tensor: one autograd.Function, differentiable by autograd and torch.func."""
+    module = type(x).__module__
+    if (module == "torch" or module.startswith("torch.")) and "torch" in sys.modules:
+        from ._differentiate_with import call
+
+        return call(function, x)
+    return None

@@ -23,6 +23,7 @@ from adcore.errors import ArgumentTypeError, ShapeError
 
 from . import _classic, _func
 from ._convert import contexts_to_torch, quiet_torch_internals, to_torch, traceable
+from ._create_graph import with_graph
 from ._executors import HVP, Gradient, Hessian, Jacobian, Pullback, Pushforward, SecondDerivative
 
 __all__ = ["ENGINES", "prepare", "prepare_gradient"]
@@ -99,6 +100,12 @@ def _probe(operator: str, executor: Any, x: Any, tangents: Any, values: Any, y: 
 
 def prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...], *,
             tangents: Any = None, y: Any = None) -> Any:
+    executor = _prepare(backend, operator, f, x, contexts, tangents=tangents, y=y)
+    return with_graph(executor) if backend.create_graph else executor
+
+
+def _prepare(backend: Any, operator: str, f: Fn, x: Any, contexts: tuple[Any, ...], *,
+             tangents: Any = None, y: Any = None) -> Any:
     xt = _floating(operator, x)
     values = tuple(c.value for c in contexts)
     g = traceable(f, [isinstance(c, Cache) for c in contexts], y)
@@ -133,6 +140,11 @@ def prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> 
         executor = TreeGradient(f, x, contexts)
         executor.value_and_gradient(x, tuple(c.value for c in contexts))
         return executor
+    executor = _prepare_gradient(backend, f, x, contexts)
+    return with_graph(executor) if backend.create_graph else executor
+
+
+def _prepare_gradient(backend: Any, f: Fn, x: Any, contexts: tuple[Any, ...]) -> Gradient:
     xt = _floating("gradient", x)
     values = tuple(c.value for c in contexts)
     g = traceable(f, [isinstance(c, Cache) for c in contexts])

@@ -12,7 +12,7 @@ from .._registry.namespace import array_namespace
 from ..errors import ShapeError
 from .common import check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
-from .primitives import jacobian_from_pushforward, pullback_executor
+from .primitives import jacobian_from_pushforward, output, pullback_executor
 
 __all__ = ["gradient", "gradient_executor", "prepare_gradient", "value_and_gradient"]
 
@@ -79,7 +79,7 @@ def gradient_executor(
     backend = routed(backend, "gradient")
     if "gradient" in backend.native:
         return prepare_native(backend, "gradient", f, x, contexts)
-    value = f(x, *unwrap(contexts))
+    value = output(f, x, contexts)
     if getattr(value, "shape", ()) != ():
         raise ShapeError(non_scalar_message(describe(signature(value))))
     if "reverse" in backend.modes:

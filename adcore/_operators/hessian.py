@@ -12,6 +12,7 @@ from .._registry.namespace import array_namespace
 from .common import ARRAY, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
+from .values import caches_of, call_f
 
 __all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]
 
@@ -88,7 +89,7 @@ def hessian_executor(
 
 class HessianFromHVP(AbstractHessian):
     def __init__(self, backend: Any, f: Callable[..., Any], x: Any, contexts: Any) -> None:
-        self.f, self.xp = f, array_namespace(x)
+        self.f, self.xp, self.caches = f, array_namespace(x), caches_of(contexts)
         self.dx = basis(x, self.xp)
         self.n = self.dx.shape[0]
         # An empty x has no basis: prepare for one (empty) tangent, called with none.
@@ -97,7 +98,7 @@ class HessianFromHVP(AbstractHessian):
 
     def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any, Any]:
         grad, H = self._gradient_and_hessian(x, contexts)
-        return self.f(x, *contexts), grad, H
+        return call_f(self.f, x, contexts, self.caches), grad, H
 
     def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
         return self._matrix(self.hvp.hvp_stacked(x, self.dx, contexts))

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import basis, describe, is_scalar, signature, type_family, writable_numpy
-from .._core.contexts import unwrap
 from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError, ShapeError
 from .common import prepare_native, routed
 from .executors import AbstractJacobian, AbstractPullback, AbstractPushforward, Tangents
+from .values import output, size
 
 __all__ = [
     "jacobian_from_pullback",
@@ -282,19 +282,3 @@ def _matrix(xp: Any, d: Any, rows: int) -> Any:
     for n in d.shape[1:]:  # not -1, which no reshape can infer for an empty x or y
         cols *= int(n)
     return xp.reshape(d, (rows, cols))
-
-
-def output(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:
-    """``f(x)`` once, to learn the shape of the output (``y`` filled, if in-place)."""
-    if y is None:
-        return f(x, *unwrap(contexts))
-    f(y, x, *unwrap(contexts))
-    return y
-
-
-def size(v: Any) -> int:
-    """The number of elements of an array (1 for a number)."""
-    n = 1
-    for d in getattr(v, "shape", ()):
-        n *= int(d)
-    return n

@@ -6,7 +6,6 @@ themselves, to learn the shape of f(x), f gets a writable numpy copy of it)."""
 
 from typing import Any
 
-
 import adcore as ad
 from adcore.extend import ForwardFromPrimitive, ReverseFromPrimitive
 from adcore.testing import parametrize_with_checks

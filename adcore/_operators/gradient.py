@@ -11,6 +11,7 @@ from .._core.prep import Prep
 from .._registry.namespace import array_namespace
 from ..errors import ShapeError
 from .common import check_out, fill, make_prep, prepare_native, routed, strict, validate
+from .complex import is_complex
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
 from .primitives import jacobian_from_pushforward, output, pullback_executor
 
@@ -82,8 +83,11 @@ def gradient_executor(
     value = output(f, x, contexts)
     if getattr(value, "shape", ()) != ():
         raise ShapeError(non_scalar_message(describe(signature(value))))
-    if "reverse" in backend.modes:
-        one = ones_scalar(x, array_namespace(x))
+    if "reverse" in backend.modes or is_complex(x):  # complex: the adjoint of pushforwards
+        xp = array_namespace(x)
+        one = ones_scalar(x, xp)
+        if is_complex(x):  # the cotangent of a real f: real, as f(x)
+            one = xp.real(one)
         return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)
     return GradientFromJacobian(jacobian_from_pushforward(backend, f, x, contexts), x)
 

@@ -9,6 +9,7 @@ from .._core.arrays import basis
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
+from ..errors import NotSupportedError
 from .common import ARRAY, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
@@ -81,6 +82,12 @@ def hessian_executor(
     backend = routed(backend, "hessian")
     if "hessian" in backend.native:
         return prepare_native(backend, "hessian", f, x, contexts)
+    if "complex" in str(getattr(x, "dtype", "")):
+        raise NotSupportedError(
+            f"hessian: {backend!r} gives no Hessian of a complex x (dtype {x.dtype}): that of a "
+            "real f of complex x is a real-linear map, which no complex matrix represents in "
+            "general. Use hvp, or differentiate with respect to the real and imaginary parts: "
+            "pass np.concatenate([x.real, x.imag]) and rebuild x inside f.")
     return HessianFromHVP(backend, f, x, contexts)
 
 

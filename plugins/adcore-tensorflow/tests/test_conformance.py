@@ -9,8 +9,9 @@ SCENARIOS = all_scenarios()
 # Where `mode` changes the computation: forward gradients, Jacobians, Hessians and hvps;
 # reverse mode differs from mode=None only for Jacobians of an x no larger than f(x). Forward
 # mode runs compiled here (eager forward mode is slow in TensorFlow: tests/test_backend.py).
-FORWARD = [s for s in SCENARIOS if s.operator in ("gradient", "jacobian", "hessian", "hvp")]
-REVERSE = [s for s in SCENARIOS if s.operator == "jacobian"]
+FORWARD = [s for s in SCENARIOS
+           if s.operator in ("gradient", "jacobian", "hessian", "hvp") or "complex" in s.tags]
+REVERSE = [s for s in SCENARIOS if s.operator == "jacobian" or "complex" in s.tags]
 
 
 @parametrize_with_checks([ad.AutoTensorFlow(), ad.AutoTensorFlow(jit=True)], scenarios=SCENARIOS,

@@ -83,15 +83,16 @@ def _pullback(jt: Callable[..., Any], z: np.ndarray, w: Any) -> np.ndarray:
                      for i in range(z.size)])
 
 
-def _scenario(operator: str, f: Callable[..., Any], x: np.ndarray, **kw: Any) -> Scenario:
-    name = f"{operator}-vector-{'scalar' if np.ndim(f(x)) == 0 else 'vector'}-{f.__name__}-complex"
+def _scenario(operator: str, f: Callable[..., Any], x: np.ndarray, suffix: str = "", **kw: Any) -> Scenario:
+    kind = "scalar" if np.ndim(f(x)) == 0 else "vector"
+    name = f"{operator}-vector-{kind}-{f.__name__}-complex{suffix}"
     return Scenario(operator, f, x, name=name, tags=TAGS, **kw)
 
 
 def complex_scenarios() -> list[Scenario]:
     """gradient, pushforward, pullback and hvp at a complex x (holomorphic functions and
     others), and the hessian that every backend refuses there."""
-    found = [_scenario("gradient", abs2, np.array([1 + 2j]), res1=np.array([2 + 4j]))]
+    found = [_scenario("gradient", abs2, np.array([1 + 2j]), "-at1plus2j", res1=np.array([2 + 4j]))]
     for f, jt in ((abs2, abs2_jt), (nonholo, nonholo_jt)):
         found.append(_scenario("gradient", f, Z, res1=_pullback(jt, Z, 1.0)))
     for f, jt in ((mixed, mixed_jt), (holo, holo_jt)):

@@ -1,9 +1,14 @@
-"""The adcore conformance suite on AutoTensorFlow: eager and compiled, in each mode."""
+"""The adcore conformance suite on AutoTensorFlow: eager and compiled, in each mode.
+
+AutoTensorFlow() runs the whole suite; the compiled configurations run the layout family
+with the checks that concern layouts (adcore.testing._subsets.layouts_in_brief): how the
+engine reads strides is the same compiled or not, and compiling each layout is slow."""
 
 from typing import Any
 
 import adcore as ad
 from adcore.testing import all_scenarios, parametrize_with_checks
+from adcore.testing._subsets import layouts_in_brief, subset
 
 SCENARIOS = all_scenarios()
 # Where `mode` changes the computation: forward gradients, Jacobians, Hessians and hvps;
@@ -14,14 +19,19 @@ FORWARD = [s for s in SCENARIOS
 REVERSE = [s for s in SCENARIOS if s.operator == "jacobian" or "complex" in s.tags]
 
 
-@parametrize_with_checks([ad.AutoTensorFlow(), ad.AutoTensorFlow(jit=True)], scenarios=SCENARIOS,
-                         expected_failed_checks={})
+@parametrize_with_checks([ad.AutoTensorFlow()], scenarios=SCENARIOS, expected_failed_checks={})
 def test_conformance(backend: Any, check: Any) -> None:
     check()
 
 
-@parametrize_with_checks([ad.AutoTensorFlow(mode="forward", jit=True)], scenarios=FORWARD,
-                         expected_failed_checks={})
+@subset(parametrize_with_checks([ad.AutoTensorFlow(jit=True)], scenarios=SCENARIOS,
+                                expected_failed_checks={}), layouts_in_brief)
+def test_conformance_compiled(backend: Any, check: Any) -> None:
+    check()
+
+
+@subset(parametrize_with_checks([ad.AutoTensorFlow(mode="forward", jit=True)], scenarios=FORWARD,
+                                expected_failed_checks={}), layouts_in_brief)
 def test_conformance_forward(backend: Any, check: Any) -> None:
     check()
 

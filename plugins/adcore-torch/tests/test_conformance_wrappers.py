@@ -1,11 +1,8 @@
 """The adcore conformance suite on AutoTorch behind adcore's wrappers ForwardFromPrimitive and
 ReverseFromPrimitive: every operator through the core's fallbacks over its pushforward, or
-its pullback, alone; second order nests it in itself. numpy and torch inputs alike.
-
-Left out, for now: the layout scenarios of an empty x. Through the core's fallbacks, a
-second-order operator at an empty x nests AutoTorch in itself where torch.func sees no
-tensor to trace, and falls back to classic autograd, which refuses the nesting. AutoTorch
-itself passes them (test_conformance.py); the wrapped case is open work.
+its pullback, alone; second order nests it in itself. numpy and torch inputs alike (at an
+empty x, the core's hvp is empty without nesting AutoTorch in itself, where torch.func,
+seeing no tensor, would refuse).
 
 The checks that concern the fallbacks (adcore.testing._subsets.wrapped): every scenario on
 numpy inputs, the default, context and complex families on the engine's arrays; the rest
@@ -15,8 +12,6 @@ which test_conformance.py runs.
 
 from typing import Any
 
-import pytest
-
 import adcore as ad
 from adcore.extend import ForwardFromPrimitive, ReverseFromPrimitive
 from adcore.testing import parametrize_with_checks
@@ -24,10 +19,8 @@ from adcore.testing._subsets import subset, wrapped
 
 BACKENDS = [ForwardFromPrimitive(ad.AutoTorch()), ReverseFromPrimitive(ad.AutoTorch())]
 
-MARK = subset(parametrize_with_checks(BACKENDS), wrapped)
-KEPT = [p for p in MARK.args[1] if "-empty" not in p.id]
 
 
-@pytest.mark.parametrize(MARK.args[0], KEPT)
+@subset(parametrize_with_checks(BACKENDS), wrapped)
 def test_conformance_wrapped(backend: Any, check: Any) -> None:
     check()

@@ -20,7 +20,6 @@ from adcore.testing._subsets import subset, wrapped
 BACKENDS = [ForwardFromPrimitive(ad.AutoTorch()), ReverseFromPrimitive(ad.AutoTorch())]
 
 
-
 @subset(parametrize_with_checks(BACKENDS), wrapped)
 def test_conformance_wrapped(backend: Any, check: Any) -> None:
     check()

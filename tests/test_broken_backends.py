@@ -4,11 +4,14 @@ and a message that says what is wrong, and passes a correct thin backend.
 Each backend is AutoFiniteDiff's pushforward with one bug, the core deriving every
 other operator from it; the bugs are those that backends have had or could have:
 wrong numbers, mutated inputs, state kept from one call to the next, results that
-share memory, and strides read as if ``x`` were C-contiguous.
+share memory, strides read as if ``x`` were C-contiguous, a native Jacobian transposed.
+``out=`` and refusing what a backend declares unsupported are the core's work, not the
+backend's, so those two are broken in the operator the suite calls instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +21,13 @@ import numpy as np
 import pytest
 
 import adcore as ad
-from adcore.extend import AbstractBackend, AbstractPushforward
+from adcore.extend import AbstractBackend, AbstractJacobian, AbstractPushforward
 from adcore.testing import (
     Scenario,
+    _calls,
     all_scenarios,
     check_differentiation,
+    check_not_supported,
     context_scenarios,
     default_scenarios,
     layout_scenarios,
@@ -176,6 +181,25 @@ class AutoReadsCContiguous(AutoThin):
         return ex.inner.value_and_pushforward(read_as_c_contiguous(x), tx, contexts, y)
 
 
+class TransposedJacobian(AbstractJacobian):
+    def __init__(self, inner: AbstractJacobian) -> None:
+        self.inner = inner
+
+    def value_and_jacobian(self, x: Any, contexts: Any, y: Any = None) -> Any:
+        value, jac = self.inner.value_and_jacobian(x, contexts, y)
+        return value, jac.T.copy()
+
+
+@dataclass(frozen=True)
+class AutoTransposedJacobian(AutoThin):
+    """A native Jacobian, transposed."""
+
+    native: ClassVar[frozenset[str]] = frozenset({"jacobian"})
+
+    def prepare_jacobian(self, f: Any, x: Any, contexts: Any, *, y: Any = None) -> AbstractJacobian:
+        return TransposedJacobian(FD.prepare_jacobian(f, x, contexts, y=y))
+
+
 # --- each is caught by its check
 
 
@@ -197,13 +221,22 @@ def strided() -> list[Scenario]:
                         if any(t.startswith("layout:") for t in s.tags)])
 
 
+def non_square_jacobians() -> list[Scenario]:
+    return [s for s in all_scenarios()
+            if s.operator == "jacobian" and np.shape(s.res1)[0] != np.shape(s.res1)[1]]
+
+
 def views() -> list[Scenario]:
     return [s for s in layout_scenarios() if "views" in s.tags
             and s.f.__name__ in ("identity", "head") and s.operator != "pushforward"]
 
 
 CAUGHT: list[tuple[Any, str, Callable[[], list[Scenario]], str]] = [
-    (AutoFlippedSign(), "check_reference", default_scenarios, r"values differ"),
+    (AutoFlippedSign(), "check_reference", default_scenarios,
+     r"values differ .*got np\.float64\(-?[\d.]+\), expected np\.float64\(-?[\d.]+\)"),
+    (AutoTransposedJacobian(), "check_reference", non_square_jacobians,
+     r"jacobian \(plain\): res1: expected shape \((\d+), (\d+)\), got shape \(\2, \1\)"),
+    (AutoTransposedJacobian(), "check_result_type", non_square_jacobians, r"expected shape"),
     (AutoReversedBatch(), "check_batch",
      lambda: [s for s in default_scenarios() if s.operator == "pushforward"],
      r"\(batch of \d+ vs one at a time\)\[0\]: .* values differ"),
@@ -267,3 +300,67 @@ def test_reading_as_c_contiguous_reads_what_strides_hide() -> None:
     assert np.array_equal(read_as_c_contiguous(x[::-1, ::-1]), x)
     wide = np.arange(12.0).reshape(2, 6)
     assert np.array_equal(read_as_c_contiguous(wide[:, ::2]), np.arange(6.0).reshape(2, 3))
+
+
+# --- the core's part broken: out= ignored, numbers for what a backend declares unsupported
+
+
+@dataclass(frozen=True)
+class AutoNoInplace(AutoThin):
+    inplace: ClassVar[bool] = False
+
+
+def _patch_operators(monkeypatch: pytest.MonkeyPatch,
+                     wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]) -> None:
+    """Replace every operator the suite calls by ``wrap(operator, with_value)``."""
+    for name, spec in _calls.SPECS.items():
+        monkeypatch.setitem(_calls.SPECS, name, dataclasses.replace(
+            spec, plain=wrap(spec.plain, False), with_value=wrap(spec.with_value, True)))
+
+
+def _fails_on(backend: Any, check: str, scenarios: list[Scenario], message: str) -> None:
+    report = check_differentiation([backend], scenarios)
+    results = [r for r in report.results if r.check == check]
+    assert results, f"{check} did not run on these scenarios"
+    assert {r.status for r in results} == {"failed"}, [(r.scenario, r.status) for r in results]
+    assert all(re.search(message, r.message) for r in results), results[0].message
+    assert f"FAILED {check} | {backend!r} | " in str(report)
+
+
+@pytest.mark.parametrize("bug", ["returns a new array", "leaves out unfilled"])
+def test_an_operator_ignoring_out_fails_check_out(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
+        def ignoring_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+            result = op(*args, **kwargs)
+            if out is None or bug == "returns a new array":
+                return result
+            return (result[0], out) if with_value else out
+
+        return ignoring_out
+
+    _patch_operators(monkeypatch, wrap)
+    gradients = [s for s in default_scenarios() if s.operator == "gradient"]
+    message = "returned new objects" if bug == "returns a new array" else r"out=\): res1: .* values differ"
+    _fails_on(FD, "check_out", gradients, message)
+
+
+def test_numbers_for_what_is_declared_unsupported_fail_check_not_supported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The core refuses in-place functions for AutoNoInplace: make it forget to.
+    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
+        return lambda f, backend, *args, **kwargs: op(f, FD, *args, **kwargs)
+
+    inplace = [s for s in all_scenarios() if s.inplace]
+    assert check_differentiation([AutoNoInplace()], inplace, checks=[check_not_supported])
+    _patch_operators(monkeypatch, wrap)
+    _fails_on(AutoNoInplace(), "check_not_supported", inplace,
+              r"returned numbers for what AutoNoInplace\(\) declares unsupported")
+
+
+def test_what_a_backend_declares_unsupported_is_skipped_with_the_reason() -> None:
+    report = check_differentiation([AutoNoInplace()], [s for s in all_scenarios() if s.inplace])
+    skipped = [r for r in report.results if r.status == "skipped"]
+    assert skipped and report
+    assert {r.message for r in skipped} == {"AutoNoInplace() declares no support for in-place functions"}
+    assert {r.status for r in report.results if r.check == "check_not_supported"} == {"passed"}

@@ -1,226 +1,37 @@
-"""The conformance suite (adcore.testing) catches broken backends, and reports as it says.
-
-Each broken backend below is AutoFiniteDiff's pushforward (or Jacobian) with one
-deliberate bug; the suite must fail it on the named check, with a message that
-names the check. ``out=`` and refusing what a backend declares unsupported are
-the core's work, not the backend's, so those two are broken in the operator the
-suite calls instead.
+"""The conformance suite (adcore.testing) reports as it says: expected failures, check_backend,
+parametrize_with_checks, the pytest plugin and ``adcore check``. The broken backends that each
+check must catch are in test_broken_backends.py; one of them, AutoFlippedSign, serves here as
+the backend that fails.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
 
 import numpy as np
 import pytest
+from test_broken_backends import AutoFlippedSign
 
 import adcore as ad
 from adcore._cli import main
-from adcore.extend import AbstractBackend, AbstractJacobian, AbstractPushforward
 from adcore.testing import (
     CHECKS,
-    Report,
     Scenario,
-    _calls,
     _checks,
     _checks_contract,
     all_scenarios,
     check_backend,
     check_differentiation,
-    check_not_supported,
     default_scenarios,
     parametrize_with_checks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 FD = ad.AutoFiniteDiff()
-
-
-# --- broken backends
-
-
-class EditedPushforward(AbstractPushforward):
-    """AutoFiniteDiff's pushforward, its result passed through ``edit(x, ty)``."""
-
-    def __init__(self, inner: AbstractPushforward, edit: Callable[[Any, tuple[Any, ...]], Any]) -> None:
-        self.inner, self.edit = inner, edit
-
-    def value_and_pushforward(self, x: Any, tx: Any, contexts: Any, y: Any = None) -> Any:
-        value, ty = self.inner.value_and_pushforward(x, tx, contexts, y)
-        return value, self.edit(x, ty)
-
-
-@dataclass(frozen=True)
-class _Edited(AbstractBackend):
-    modes: ClassVar[frozenset[str]] = frozenset({"forward"})
-    inplace: ClassVar[bool] = True
-    batched_tangents: ClassVar[bool] = True
-
-    def prepare_pushforward(self, f: Any, x: Any, tx: Any, contexts: Any, *, y: Any = None,
-                            same_point: bool = False) -> AbstractPushforward:
-        inner = FD.prepare_pushforward(f, x, tx, contexts, y=y, same_point=same_point)
-        return EditedPushforward(inner, self.edit)
-
-    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
-        return ty
-
-
-@dataclass(frozen=True)
-class AutoFlippedSign(_Edited):
-    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
-        return tuple(-t for t in ty)
-
-
-@dataclass(frozen=True)
-class AutoMutatesX(_Edited):
-    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
-        if isinstance(x, np.ndarray):
-            x[...] = 0.0
-        return ty
-
-
-@dataclass(frozen=True)
-class AutoAlwaysFloat64(_Edited):
-    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
-        return tuple(np.asarray(t, dtype=np.float64) for t in ty)
-
-
-@dataclass(frozen=True)
-class AutoReversedBatch(_Edited):
-    def edit(self, x: Any, ty: tuple[Any, ...]) -> Any:
-        return ty[::-1]
-
-
-@dataclass(frozen=True)
-class AutoNoInplace(_Edited):
-    inplace: ClassVar[bool] = False
-
-
-class TransposedJacobian(AbstractJacobian):
-    def __init__(self, inner: AbstractJacobian) -> None:
-        self.inner = inner
-
-    def value_and_jacobian(self, x: Any, contexts: Any, y: Any = None) -> Any:
-        value, jac = self.inner.value_and_jacobian(x, contexts, y)
-        return value, jac.T.copy()
-
-
-@dataclass(frozen=True)
-class AutoTransposedJacobian(_Edited):
-    native: ClassVar[frozenset[str]] = frozenset({"jacobian"})
-
-    def prepare_jacobian(self, f: Any, x: Any, contexts: Any, *, y: Any = None) -> AbstractJacobian:
-        return TransposedJacobian(FD.prepare_jacobian(f, x, contexts, y=y))
-
-
-def failed(report: Report) -> dict[str, list[Any]]:
-    by_check: dict[str, list[Any]] = {}
-    for r in report.failures:
-        by_check.setdefault(r.check, []).append(r)
-    return by_check
-
-
-def fails_on(backend: Any, check: str, scenarios: list[Scenario], message: str) -> Report:
-    """Run the suite; ``check`` must fail on every scenario given, each message matching ``message``."""
-    report = check_differentiation([backend], scenarios)
-    results = [r for r in report.results if r.check == check]
-    assert results, f"{check} did not run on these scenarios"
-    assert {r.status for r in results} == {"failed"}, [(r.scenario, r.status) for r in results]
-    assert all(re.search(message, r.message) for r in results), results[0].message
-    assert f"FAILED {check} | {backend!r} | " in str(report)
-    return report
-
-
-# --- each broken backend is caught by its check
-
-
-def test_a_flipped_sign_fails_check_reference() -> None:
-    report = fails_on(AutoFlippedSign(), "check_reference", default_scenarios(), r"values differ")
-    message = failed(report)["check_reference"][0].message
-    assert re.search(r"got np\.float64\(-?[\d.]+\), expected np\.float64\(-?[\d.]+\)", message)
-
-
-def test_a_transposed_jacobian_fails_check_reference_and_check_result_type() -> None:
-    non_square = [s for s in all_scenarios()
-                  if s.operator == "jacobian" and np.shape(s.res1)[0] != np.shape(s.res1)[1]]
-    assert len(non_square) >= 2
-    fails_on(AutoTransposedJacobian(), "check_reference", non_square,
-             r"jacobian \(plain\): res1: expected shape \((\d+), (\d+)\), got shape \(\2, \1\)")
-    fails_on(AutoTransposedJacobian(), "check_result_type", non_square, r"expected shape")
-
-
-def test_mutating_x_fails_check_no_mutation() -> None:
-    arrays = [s for s in default_scenarios() if isinstance(s.x, np.ndarray)]
-    fails_on(AutoMutatesX(), "check_no_mutation", arrays, r"^\w+: x was mutated$")
-
-
-def test_float64_for_float32_input_fails_check_result_type() -> None:
-    float32 = [s for s in all_scenarios() if getattr(s.x, "dtype", None) == np.float32]
-    assert float32
-    fails_on(AutoAlwaysFloat64(), "check_result_type", float32,
-             r"expected dtype float32 \(that of x\), got float64")
-    assert not check_differentiation([AutoAlwaysFloat64()], default_scenarios()).failures
-
-
-def test_a_batch_in_the_wrong_order_fails_check_batch() -> None:
-    pushforwards = [s for s in default_scenarios() if s.operator == "pushforward"]
-    fails_on(AutoReversedBatch(), "check_batch", pushforwards,
-             r"pushforward \(batch of \d+ vs one at a time\)\[0\]: .* values differ")
-
-
-def _patch_operators(monkeypatch: pytest.MonkeyPatch,
-                     wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]) -> None:
-    """Replace every operator the suite calls by ``wrap(operator, with_value)``."""
-    for name, spec in _calls.SPECS.items():
-        monkeypatch.setitem(_calls.SPECS, name, dataclasses.replace(
-            spec, plain=wrap(spec.plain, False), with_value=wrap(spec.with_value, True)))
-
-
-@pytest.mark.parametrize("bug", ["returns a new array", "leaves out unfilled"])
-def test_an_operator_ignoring_out_fails_check_out(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
-    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
-        def ignoring_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-            result = op(*args, **kwargs)
-            if out is None or bug == "returns a new array":
-                return result
-            return (result[0], out) if with_value else out
-
-        return ignoring_out
-
-    _patch_operators(monkeypatch, wrap)
-    gradients = [s for s in default_scenarios() if s.operator == "gradient"]
-    message = "returned new objects" if bug == "returns a new array" else r"out=\): res1: .* values differ"
-    fails_on(FD, "check_out", gradients, message)
-
-
-def test_numbers_for_what_is_declared_unsupported_fail_check_not_supported(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The core refuses in-place functions for AutoNoInplace: make it forget to.
-    def wrap(op: Callable[..., Any], with_value: bool) -> Callable[..., Any]:
-        return lambda f, backend, *args, **kwargs: op(f, FD, *args, **kwargs)
-
-    inplace = [s for s in all_scenarios() if s.inplace]
-    assert check_differentiation([AutoNoInplace()], inplace, checks=[check_not_supported])
-    _patch_operators(monkeypatch, wrap)
-    fails_on(AutoNoInplace(), "check_not_supported", inplace,
-             r"returned numbers for what AutoNoInplace\(\) declares unsupported")
-
-
-def test_what_a_backend_declares_unsupported_is_skipped_with_the_reason() -> None:
-    report = check_differentiation([AutoNoInplace()], [s for s in all_scenarios() if s.inplace])
-    skipped = [r for r in report.results if r.status == "skipped"]
-    assert skipped and report
-    assert {r.message for r in skipped} == {"AutoNoInplace() declares no support for in-place functions"}
-    assert {r.status for r in report.results if r.check == "check_not_supported"} == {"passed"}
 
 
 # --- array families that change dtypes

@@ -4,6 +4,7 @@ extrapolation, and an error estimate (adcore/_backends/finitediff/adaptive.py)."
 from __future__ import annotations
 
 import math
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -39,8 +40,30 @@ FINITE = [c for c in CASES if c[0] != "log near zero"]
 @pytest.mark.parametrize(("name", "f", "x", "exact"), FINITE, ids=[c[0] for c in FINITE])
 def test_the_default_step_is_wrong_on_them(name, f, x, exact):
     # Why the adaptive step exists: the numbers issue 16 reports (the fourth is NaN, below).
-    grad = ad.gradient(f, ad.AutoFiniteDiff(), x)
+    # A difference lost in rounding (the large offset) warns; the others err by truncation.
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        grad = ad.gradient(f, ad.AutoFiniteDiff(), x)
     assert np.max(np.abs(grad / exact(x) - 1)) > 1e-2
+    assert [str(w.message).split(":")[0] for w in record] == (["gradient"] if name == "large offset" else [])
+
+
+@pytest.mark.parametrize(("method", "dtype", "n", "offset"), [
+    ("central", np.float64, 3, 1e10), ("forward", np.float64, 3, 1e7), ("backward", np.float64, 3, 1e7),
+    ("forward", np.float32, 1000, 0.0), ("central", np.float32, 3, 1e4),
+])
+def test_a_difference_lost_in_rounding_warns_and_names_the_adaptive_step(method, dtype, n, offset):
+    # f is large against its change over the step: a constant added, or a sum of many terms
+    # in float32 (issue 16: a relative error of 0.34 at n=1000).
+    x = np.linspace(0.3, 1.7, n).astype(dtype)
+    fd = ad.AutoFiniteDiff(method=method)
+    f = lambda x: np.sum(x**2) + dtype(offset)
+    with pytest.warns(RuntimeWarning, match=r"lost in rounding: .*AutoFiniteDiff\(step='adaptive'\)"):
+        grad = ad.gradient(f, fd, x)
+    assert np.max(np.abs(grad / (2 * x) - 1)) > 1e-2  # it warns where the error is
+    if offset:  # (the sum's change along all of x at once is large enough)
+        with pytest.warns(RuntimeWarning, match="lost in rounding"):
+            ad.pushforward(f, fd, x, (np.ones_like(x),))
 
 
 def test_a_nan_from_the_default_step_warns_and_names_the_adaptive_step():
@@ -154,6 +177,9 @@ def test_ordinary_inputs_do_not_warn():
         fd = ad.AutoFiniteDiff(method=method)
         ad.gradient(lambda x: np.sum(np.cos(x)), fd, np.zeros(8, np.float32))
         ad.jacobian(np.exp, fd, np.array([0.0, -1.0, 2.0]))
+        # a moderate offset, and float32 at a few terms: the error stays below 1%
+        ad.gradient(lambda x: np.sum(x**2) + 1e3, fd, np.array([1.0, 2.0, 3.0]))
+        ad.gradient(lambda x: np.sum(x**2), fd, np.linspace(0.5, 1.5, 10).astype(np.float32))
 
 
 def test_the_conformance_suite_passes_with_the_adaptive_step():

@@ -9,7 +9,7 @@ through the core's fallbacks, as DifferentiationInterface's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .._core.backend import AbstractBackend
 from .wrapper import AbstractWrapper
@@ -27,6 +27,9 @@ class ForwardFromPrimitive(AbstractWrapper):
     batched_tangents: ClassVar[bool] = True
     routes: ClassVar[dict[str, str]] = {"pushforward": "backend"}
 
+    def derived(self) -> dict[str, Any]:
+        return {**super().derived(), "complex_operators": _from_primitive(self.backend, "pushforward")}
+
 
 @dataclass(frozen=True)
 class ReverseFromPrimitive(AbstractWrapper):
@@ -37,3 +40,14 @@ class ReverseFromPrimitive(AbstractWrapper):
     modes: ClassVar[frozenset[str]] = frozenset({"reverse"})
     batched_tangents: ClassVar[bool] = True
     routes: ClassVar[dict[str, str]] = {"pullback": "backend"}
+
+    def derived(self) -> dict[str, Any]:
+        return {**super().derived(), "complex_operators": _from_primitive(self.backend, "pullback")}
+
+
+def _from_primitive(backend: AbstractBackend, primitive: str) -> frozenset[str]:
+    """At a complex x, the core's fallbacks give every operator of the convention from a
+    primitive that follows it."""
+    if primitive in backend.complex_operators:
+        return frozenset({"gradient", "pushforward", "pullback", "hvp"})
+    return frozenset()

@@ -58,7 +58,12 @@ class SecondOrder(AbstractWrapper):
 
     def derived(self) -> dict[str, Any]:
         # In-place functions reach first-order operators only: the inner backend's.
-        return {**super().derived(), "inplace": bool(self.inner.inplace)}
+        # At a complex x: first order is the inner backend's; hvp differentiates its gradient
+        # with the outer one's pushforward or pullback.
+        first = self.inner.complex_operators - {"hvp"}
+        hvp = "gradient" in first and bool({"pushforward", "pullback"} & self.outer.complex_operators)
+        return {**super().derived(), "inplace": bool(self.inner.inplace),
+                "complex_operators": first | ({"hvp"} if hvp else set())}
 
 
 #: The distribution of the core's own backends (finite differences, the wrappers), which

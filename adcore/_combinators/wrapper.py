@@ -23,7 +23,8 @@ class AbstractWrapper(AbstractBackend):
     capabilities that ``derived()`` returns on the instance, where they override the
     class's declarations. By default a wrapper takes contexts and in-place functions
     where every wrapped backend does, and the array families they share; it nests, and
-    is thread-safe, where every wrapped backend is; ``modes``,
+    is thread-safe, where every wrapped backend is, and computes at a complex ``x`` what they
+    all compute; ``modes``,
     ``native`` and ``batched_tangents`` stay as the class declares them.
     """
 
@@ -55,6 +56,7 @@ class AbstractWrapper(AbstractBackend):
             "array_families": families,
             "nested": all(b.nested for b in inner),
             "thread_safe": all(b.thread_safe for b in inner),
+            "complex_operators": frozenset.intersection(*(b.complex_operators for b in inner)),
         }
 
     def available(self) -> bool:

@@ -82,6 +82,13 @@ class AbstractBackend:
     #: If not, adcore serializes every call into the backend: its ``prepare_*`` and the
     #: methods of the executors they return hold one process-wide lock.
     thread_safe: ClassVar[bool] = False
+    #: The operators this backend computes at a complex ``x``, in adcore's convention (the
+    #: gradient of a real ``f`` is the direction of steepest ascent, the pushforward the
+    #: real-linear ``J t``, the pullback its adjoint, the hvp the pushforward of that
+    #: gradient); at a complex ``x`` every other operator raises ``NotSupportedError``
+    #: (``hessian``, ``jacobian``: a real-linear map has no complex matrix in general). The
+    #: conformance suite's complex family checks both.
+    complex_operators: ClassVar[frozenset[str]] = frozenset({"gradient", "pushforward", "pullback", "hvp"})
     #: The conformance checks this backend is known to fail, ``{key: reason}``: a key is a
     #: check's name, or a check's name and a scenario tag, ``"check_reference[second_order]"``.
     #: The suite (``parametrize_with_checks``, ``check_differentiation``, ``pytest

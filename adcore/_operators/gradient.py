@@ -11,8 +11,9 @@ from .._core.prep import Prep
 from .._registry.namespace import array_namespace
 from ..errors import ShapeError
 from .common import LIKE, check_out, fill, make_prep, prepare_native, routed, strict, validate
+from .complex import is_complex
 from .executors import AbstractGradient, AbstractJacobian, AbstractPullback
-from .primitives import jacobian_from_pushforward, pullback_executor
+from .primitives import jacobian_from_pushforward, output, pullback_executor
 from .tree_executor import prepare_tree
 from .trees import is_tree
 
@@ -84,11 +85,14 @@ def gradient_executor(
     backend = routed(backend, "gradient")
     if "gradient" in backend.native:
         return prepare_native(backend, "gradient", f, x, contexts)
-    value = f(x, *unwrap(contexts))
+    value = output(f, x, contexts)
     if getattr(value, "shape", ()) != ():
         raise ShapeError(non_scalar_message(describe(signature(value))))
-    if "reverse" in backend.modes:
-        one = ones_scalar(x, array_namespace(x))
+    if "reverse" in backend.modes or is_complex(x):  # complex: the adjoint of pushforwards
+        xp = array_namespace(x)
+        one = ones_scalar(x, xp)
+        if is_complex(x):  # the cotangent of a real f: real, as f(x)
+            one = xp.real(one)
         return GradientFromPullback(pullback_executor(backend, f, x, (one,), contexts), one)
     return GradientFromJacobian(jacobian_from_pushforward(backend, f, x, contexts), x)
 

@@ -9,11 +9,13 @@ from .._core.arrays import basis
 from .._core.contexts import unwrap
 from .._core.prep import Prep
 from .._registry.namespace import array_namespace
+from ..errors import NotSupportedError
 from .common import ARRAY, LIKE, check_out, fill, make_prep, prepare_native, routed, strict, validate
 from .executors import AbstractHessian
 from .hvp import hvp_executor
 from .tree_executor import prepare_tree
 from .trees import is_tree
+from .values import caches_of, call_f
 
 __all__ = ["hessian", "hessian_executor", "prepare_hessian", "value_gradient_and_hessian"]
 
@@ -85,6 +87,12 @@ def hessian_executor(
     backend = routed(backend, "hessian")
     if "hessian" in backend.native:
         return prepare_native(backend, "hessian", f, x, contexts)
+    if "complex" in str(getattr(x, "dtype", "")):
+        raise NotSupportedError(
+            f"hessian: {backend!r} gives no Hessian of a complex x (dtype {x.dtype}): that of a "
+            "real f of complex x is a real-linear map, which no complex matrix represents in "
+            "general. Use hvp, or differentiate with respect to the real and imaginary parts: "
+            "pass np.concatenate([x.real, x.imag]) and rebuild x inside f.")
     return HessianFromHVP(backend, f, x, contexts)
 
 
@@ -93,7 +101,7 @@ def hessian_executor(
 
 class HessianFromHVP(AbstractHessian):
     def __init__(self, backend: Any, f: Callable[..., Any], x: Any, contexts: Any) -> None:
-        self.f, self.xp = f, array_namespace(x)
+        self.f, self.xp, self.caches = f, array_namespace(x), caches_of(contexts)
         self.dx = basis(x, self.xp)
         self.n = self.dx.shape[0]
         # An empty x has no basis: prepare for one (empty) tangent, called with none.
@@ -102,7 +110,7 @@ class HessianFromHVP(AbstractHessian):
 
     def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any, Any]:
         grad, H = self._gradient_and_hessian(x, contexts)
-        return self.f(x, *contexts), grad, H
+        return call_f(self.f, x, contexts, self.caches), grad, H
 
     def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
         return self._matrix(self.hvp.hvp_stacked(x, self.dx, contexts))

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._core.contexts import Constant, unwrap
 from .._core.prep import Prep
+from .._registry.namespace import array_namespace
 from .batching import stack, unstack
 from .common import (
     LIKE,
@@ -25,6 +26,7 @@ from .gradient import gradient_executor
 from .primitives import pullback_executor, pushforward_executor
 from .tree_executor import prepare_tree
 from .trees import is_tree
+from .values import size
 
 __all__ = ["gradient_and_hvp", "hvp", "hvp_executor", "prepare_hvp", "prepare_hvp_same_point"]
 
@@ -122,11 +124,31 @@ def hvp_executor(
     if "hvp" in backend.native:
         return prepare_native(backend, "hvp", f, x, tx, contexts, same_point=same_point)
     outer, inner = levels(backend, "hvp")
+    if size(x) == 0:
+        return EmptyHVP(gradient_executor(inner, f, x, contexts))
     if "forward" in outer.modes:
         return HVPFromPushforwardOfGradient(outer, inner, f, x, tx, contexts, same_point)
     if "reverse" not in inner.modes:
         return HVPFromGradientOfPushforward(outer, inner, f, x, tx, contexts)
     return HVPFromPullbackOfGradient(outer, inner, f, x, tx, contexts, same_point)
+
+
+# --- fallback: at an empty x
+
+
+class EmptyHVP(AbstractHVP):
+    """At an empty x, every hvp is empty: nothing to differentiate, and no engine nested in
+    itself over nothing (torch.func, seeing no tensor, would refuse the nesting)."""
+
+    def __init__(self, gradient: Any) -> None:
+        self.gradient = gradient
+
+    def gradient_and_hvp(self, x: Any, tx: Tangents, contexts: tuple[Any, ...]) -> tuple[Any, Tangents]:
+        xp = array_namespace(x)
+        return self.gradient.gradient(x, contexts), tuple(xp.zeros_like(x) for _ in tx)
+
+    def gradient_and_hvp_stacked(self, x: Any, dx: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any]:
+        return self.gradient.gradient(x, contexts), array_namespace(dx).zeros_like(dx)
 
 
 # --- fallback: forward over reverse (or over forward), a pushforward of the gradient

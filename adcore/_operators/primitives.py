@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import basis, describe, is_scalar, signature, type_family, writable_numpy
-from .._core.contexts import unwrap
 from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError, ShapeError
 from .common import prepare_native, routed
+from .complex import PullbackFromComplexPushforward, PushforwardFromComplexPullback, complex_basis, is_complex
 from .executors import AbstractJacobian, AbstractPullback, AbstractPushforward, Tangents
+from .values import output, size
 
 __all__ = [
     "jacobian_from_pullback",
@@ -45,6 +46,8 @@ def pushforward_executor(
             return OneAtATimePushforward(one)
         return prepare_native(backend, "pushforward", f, x, tx, contexts, y=y, same_point=same_point)
     if "reverse" in backend.modes:
+        if is_complex(x):
+            return _complex_pushforward(backend, f, x, contexts, y)
         return PushforwardFromPullback(jacobian_from_pullback(backend, f, x, contexts, y))
     raise NotSupportedError(f"pushforward: {backend!r} declares neither pushforward nor pullback.")
 
@@ -62,10 +65,27 @@ def pullback_executor(
             return OneAtATimePullback(one)
         return prepare_native(backend, "pullback", f, x, ty, contexts, y=y, same_point=same_point)
     if "forward" in backend.modes:
-        if isinstance(x, np.ndarray) and np.iscomplexobj(x):
-            return PullbackFromComplexPushforward(backend, f, x, contexts, y)
+        if is_complex(x):
+            dx = complex_basis(x)
+            tx = tuple(dx[i] for i in range(dx.shape[0]))
+            return PullbackFromComplexPushforward(pushforward_executor(backend, f, x, tx, contexts, y), dx)
         return PullbackFromPushforward(jacobian_from_pushforward(backend, f, x, contexts, y))
     raise NotSupportedError(f"pullback: {backend!r} declares neither pushforward nor pullback.")
+
+
+def _complex_pushforward(
+    backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any
+) -> AbstractPushforward:
+    """At a complex x, from pullbacks along the basis of f(x) (and 1j times it, if complex)."""
+    y0 = output(f, x, contexts, y)
+    if is_scalar(y0):
+        dy = array_namespace(x).ones((1,), dtype=array_namespace(x).float64)
+        pullback = pullback_executor(backend, f, x, (1.0,), contexts, y)
+        return PushforwardFromComplexPullback(pullback, dy, False)
+    dy = complex_basis(y0, is_complex(y0))
+    ty = tuple(dy[i] for i in range(dy.shape[0]))
+    return PushforwardFromComplexPullback(pullback_executor(backend, f, x, ty, contexts, y), dy,
+                                          is_complex(y0))
 
 
 class OneAtATimePushforward(AbstractPushforward):
@@ -129,37 +149,6 @@ class PullbackFromPushforward(AbstractPullback):
                     f"got {describe(signature(t))}."
                 )
             tx.append(_shaped(x, xp.matmul(v, J), xp))
-        return value, tuple(tx)
-
-
-class PullbackFromComplexPushforward(AbstractPullback):
-    """For a complex x, f is real-linear in x: the pushforwards along ``e_i`` and
-    ``1j * e_i`` make ``J``, and the pullback is its adjoint for the real inner product
-    ``Re(vdot(u, v))``: ``Re(vdot(w, J e_i)) + 1j * Re(vdot(w, J (1j e_i)))``."""
-
-    def __init__(
-        self, backend: Any, f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any
-    ) -> None:
-        e = basis(x, np)
-        self.n, self.dx = e.shape[0], np.concatenate([e, 1j * e])
-        tx = tuple(self.dx[i] for i in range(2 * self.n))
-        self.pushforward = pushforward_executor(backend, f, x, tx, contexts, y)
-
-    def value_and_pullback(
-        self, x: Any, ty: Tangents, contexts: tuple[Any, ...], y: Any = None
-    ) -> tuple[Any, Tangents]:
-        value, dy = self.pushforward.value_and_pushforward_stacked(x, self.dx, contexts, y)
-        J = np.asarray(dy).reshape(2 * self.n, -1)
-        tx = []
-        for i, t in enumerate(ty):
-            w = np.asarray(t).reshape(-1)
-            if w.shape[0] != J.shape[1]:
-                raise ShapeError(
-                    f"pullback: cotangent {i} must be like f(x) ({describe(signature(value))}), "
-                    f"got {describe(signature(t))}."
-                )
-            r = (J @ np.conj(w)).real
-            tx.append((r[: self.n] + 1j * r[self.n :]).reshape(np.shape(x)).astype(x.dtype))
         return value, tuple(tx)
 
 
@@ -282,19 +271,3 @@ def _matrix(xp: Any, d: Any, rows: int) -> Any:
     for n in d.shape[1:]:  # not -1, which no reshape can infer for an empty x or y
         cols *= int(n)
     return xp.reshape(d, (rows, cols))
-
-
-def output(f: Callable[..., Any], x: Any, contexts: tuple[Any, ...], y: Any) -> Any:
-    """``f(x)`` once, to learn the shape of the output (``y`` filled, if in-place)."""
-    if y is None:
-        return f(x, *unwrap(contexts))
-    f(y, x, *unwrap(contexts))
-    return y
-
-
-def size(v: Any) -> int:
-    """The number of elements of an array (1 for a number)."""
-    n = 1
-    for d in getattr(v, "shape", ()):
-        n *= int(d)
-    return n

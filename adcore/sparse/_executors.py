@@ -17,7 +17,8 @@ from .._core.contexts import Context
 from .._core.prep import Prep
 from .._operators.executors import AbstractHessian, AbstractJacobian
 from .._operators.hvp import hvp_executor
-from .._operators.primitives import output, pullback_executor, pushforward_executor
+from .._operators.primitives import pullback_executor, pushforward_executor
+from .._operators.values import caches_of, call_f, output
 from .._registry.namespace import array_namespace
 from ..errors import NotSupportedError, ShapeError
 from ._coloring import Coloring
@@ -153,6 +154,7 @@ class SparseHessian(_Sparse, AbstractHessian):
 
     def __init__(self, dense: Any, f: Callable[..., Any], x: Any, contexts: Contexts, plan: Plan) -> None:
         self.f, self.plan, self.numpy = f, plan, isinstance(x, np.ndarray)
+        self.caches = caches_of(contexts)
         self.build = sparse_builder(plan, x)
         if not self.numpy and plan.solver is not None:
             raise NotSupportedError("decompression='substitution' works for numpy inputs only")
@@ -163,7 +165,7 @@ class SparseHessian(_Sparse, AbstractHessian):
 
     def value_gradient_and_hessian(self, x: Any, contexts: tuple[Any, ...]) -> tuple[Any, Any, Any]:
         grad, dg = self.hvp.gradient_and_hvp_stacked(x, self.dx, contexts)
-        return self.f(x, *contexts), grad, self._decompress([_flat(dg, self.numpy)])
+        return call_f(self.f, x, contexts, self.caches), grad, self._decompress([_flat(dg, self.numpy)])
 
     def hessian(self, x: Any, contexts: tuple[Any, ...]) -> Any:
         dg = self.hvp.hvp_stacked(x, self.dx, contexts)

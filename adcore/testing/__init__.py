@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ._runner import parametrize_with_checks as parametrize_with_checks
     from ._scenario import Scenario as Scenario
     from ._scenarios import all_scenarios as all_scenarios
+    from ._scenarios import complex_scenarios as complex_scenarios
     from ._scenarios import context_scenarios as context_scenarios
     from ._scenarios import default_scenarios as default_scenarios
     from ._scenarios import float32_scenarios as float32_scenarios
@@ -97,6 +98,7 @@ _LAZY = {
     "parametrize_with_checks": "._runner",
     "Scenario": "._scenario",
     "all_scenarios": "._scenarios",
+    "complex_scenarios": "._scenarios",
     "context_scenarios": "._scenarios",
     "default_scenarios": "._scenarios",
     "float32_scenarios": "._scenarios",
@@ -140,6 +142,7 @@ __all__ = [
     "check_state",
     "check_thread_safety",
     "check_value",
+    "complex_scenarios",
     "context_scenarios",
     "default_scenarios",
     "float32_scenarios",

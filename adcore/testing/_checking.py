@@ -43,7 +43,12 @@ def array_x(scenario: Scenario) -> bool:
 
 def setup(backend: Any, scenario: Scenario, family: str) -> tuple[OperatorSpec, float, float]:
     if declared_unsupported(backend, scenario):
-        kind = "in-place functions" if scenario.inplace else "contexts"
+        if scenario.inplace and not backend.inplace:
+            kind = "in-place functions"
+        elif scenario.contexts and not backend.contexts:
+            kind = "contexts"
+        else:
+            kind = f"the {scenario.operator} of a complex x (complex_operators)"
         raise SkipCheck(f"{backend!r} declares no support for {kind}")
     spec = SPECS[scenario.operator]
     rtol, atol = tolerances(to_family(scenario.x, family), spec.second_order, backend)
@@ -72,4 +77,5 @@ def compare_outcome(got: tuple[Any, Any, Any], want: tuple[Any, Any, Any], what:
 
 
 def declared_unsupported(backend: Any, s: Scenario) -> bool:
-    return (s.inplace and not backend.inplace) or (bool(s.contexts) and not backend.contexts)
+    return ((s.inplace and not backend.inplace) or (bool(s.contexts) and not backend.contexts)
+            or ("complex" in s.tags and s.operator not in backend.complex_operators))

@@ -122,10 +122,11 @@ def check_prep_mismatch(backend: Any, scenario: Scenario, family: str = "numpy")
 def _other_dtype(family: str, x: np.ndarray, converted: Any) -> Any:
     """A floating dtype for ``x`` that stays another dtype once converted to ``family``
     (JAX, outside its 64-bit mode, turns float64 into float32)."""
-    for dtype in (np.float32, np.float64, np.float16):
+    candidates = (np.complex64, np.complex128) if np.iscomplexobj(x) else (np.float32, np.float64, np.float16)
+    for dtype in candidates:
         if str(to_family(x.astype(dtype), family).dtype) != str(converted.dtype):
             return dtype
-    raise SkipCheck(f"no other floating dtype for x in the {family} family")
+    raise SkipCheck(f"no other floating or complex dtype for x in the {family} family")
 
 
 @applies(declared_unsupported)

@@ -31,7 +31,7 @@ def tolerances(x: Any, second_order: bool, backend: Any = None) -> tuple[float, 
     a larger error for this precision and order (``backend.accuracy(eps, order)``, such
     as one-sided finite differences in float32)."""
     dtype = np.dtype(_dtype_name(x)) if getattr(x, "dtype", None) is not None else np.dtype(float)
-    if dtype.itemsize <= 4:
+    if np.finfo(dtype).bits <= 32:  # float32, complex64 (and float16)
         tol = 1e-2 if second_order else 2e-3
     else:
         tol = 1e-4 if second_order else 1e-5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +41,13 @@ class BoundCheck:
         return f"{self.name}[{self.scenario.id}{suffix}]"
 
     def __call__(self) -> Any:
-        return self.check(self.backend, self.scenario, self.family)
+        with warnings.catch_warnings():
+            # AutoFiniteDiff's warning that its differences are lost in rounding also comes at
+            # points that the suite draws near an extremum (in float32), where the result is
+            # still within the tolerance: the checks hold a backend to numbers, not warnings.
+            warnings.filterwarnings("ignore", message=".*finite differences are lost in rounding",
+                                    category=RuntimeWarning)
+            return self.check(self.backend, self.scenario, self.family)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,12 @@ class AutoFiniteDiff(AbstractBackend):
     thread_safe: ClassVar[bool] = True  # numpy, and state only in each prep
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
 
+    @property  # type: ignore[override]  # a capability that depends on the method
+    def complex_operators(self) -> frozenset[str]:
+        """At a complex x: gradient, pushforward and pullback (the real and imaginary parts
+        perturbed in turn); nothing with the complex step, whose step would mix with them."""
+        return frozenset() if self.method == "complex" else frozenset({"gradient", "pushforward", "pullback"})
+
     def __post_init__(self) -> None:
         if not isinstance(self.method, str) or self.method not in METHODS:
             raise ArgumentError(

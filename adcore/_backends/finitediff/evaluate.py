@@ -76,6 +76,9 @@ class Evaluator:
         #: The error estimates of the last result, with ``step="adaptive"``.
         self.error: np.ndarray | None = None
         self.cache_positions = tuple(i for i, c in enumerate(contexts) if isinstance(c, Cache))
+        #: The fixed step's results so far: whether they are lost in rounding is checked at
+        #: the 1st, 2nd, 4th, 8th... (``checks.warn_if_lost``).
+        self.results = 0
         self._buffers: dict[tuple[Any, ...], np.ndarray] = {}
 
     def __getstate__(self) -> dict[str, Any]:

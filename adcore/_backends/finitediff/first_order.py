@@ -111,8 +111,9 @@ def first_order(ev: Evaluator, x: Any, c: tuple[Any, ...], y: Any, scalar: bool 
     points = coordinate_points(ev.flat, x0.tolist(), cols)
     value, f0, F = ev.evaluate(x, c, y, points, ev.n * len(cols), scalar)
     with np.errstate(divide="ignore", invalid="ignore"):  # a vanished step: warned below
-        D = combine(F.reshape(ev.n, len(cols), *f0.shape), f0)
-    warn_if_lost(ev, f0, D)
+        F = F.reshape(ev.n, len(cols), *f0.shape)
+        D = combine(F, f0)
+    warn_if_lost(ev, f0, D, F)
     return value, D
 
 
@@ -146,7 +147,7 @@ def _directional(ev: Evaluator, x: Any, T: np.ndarray, c: tuple[Any, ...], y: An
         D = (F[:, 0] - f0) / (offsets[0] * s)
     else:
         D = (F[:, 0] - F[:, 1]) / (2 * s)
-    warn_if_lost(ev, f0, D)
+    warn_if_lost(ev, f0, D, F)
     return value, D
 
 

@@ -8,6 +8,7 @@ floats, for results like a Python float ``x``) in the dtype of ``x``.
 from __future__ import annotations
 
 from .._scenario import Scenario
+from ._complex import complex_scenarios as complex_scenarios
 from ._first_order import default_scenarios as default_scenarios
 from ._first_order import float32_scenarios as float32_scenarios
 from ._first_order import inplace_scenarios as inplace_scenarios
@@ -20,6 +21,7 @@ from ._with_contexts import context_scenarios as context_scenarios
 
 __all__ = [
     "all_scenarios",
+    "complex_scenarios",
     "context_scenarios",
     "default_scenarios",
     "float32_scenarios",
@@ -34,7 +36,7 @@ __all__ = [
 
 def all_scenarios() -> list[Scenario]:
     """Every family but the sparse one: default, in-place, context, float32, second order,
-    layout, pytree, mixed."""
+    layout, pytree, mixed, complex."""
     return [
         *default_scenarios(),
         *inplace_scenarios(),
@@ -44,4 +46,5 @@ def all_scenarios() -> list[Scenario]:
         *layout_scenarios(),
         *pytree_scenarios(),
         *mixed_scenarios(),
+        *complex_scenarios(),
     ]

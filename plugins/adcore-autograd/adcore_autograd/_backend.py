@@ -73,6 +73,9 @@ class AutoAutograd(AbstractBackend):
     batched_tangents: ClassVar[bool] = True
     nested: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = True
+    #: No hvp (nor hessian) of a complex x: autograd's grad of a real f of complex x follows another
+    #: convention, which second order would differentiate (refused with NotSupportedError).
+    complex_operators: ClassVar[frozenset[str]] = frozenset({"gradient", "pushforward", "pullback"})
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy"})
 
     def available(self) -> bool:

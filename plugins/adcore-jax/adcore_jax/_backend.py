@@ -143,6 +143,9 @@ class AutoJAX(AbstractBackend):
     batched_tangents: ClassVar[bool] = True
     nested: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = True
+    #: No hvp (nor hessian) of a complex x: jax.grad of a real f of complex x follows another
+    #: convention, which second order would differentiate (refused with NotSupportedError).
+    complex_operators: ClassVar[frozenset[str]] = frozenset({"gradient", "pushforward", "pullback"})
     array_families: ClassVar[frozenset[str]] = frozenset({"numpy", "jax"})
     prep_class: ClassVar[type[Prep]] = JAXPrep
 

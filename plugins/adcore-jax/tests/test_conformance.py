@@ -10,6 +10,7 @@ import pytest
 
 import adcore as ad
 from adcore.testing import (
+    complex_scenarios,
     context_scenarios,
     default_scenarios,
     parametrize_with_checks,
@@ -20,11 +21,13 @@ from adcore.testing import (
 EXPECTED_FAILURES: dict[str, str] = {}
 
 # `mode` changes how these operators are computed, and nothing else does.
-MODE_SCENARIOS = [s for s in (*default_scenarios(), *second_order_scenarios())
-                  if s.operator in ("derivative", "gradient", "jacobian", "hvp", "hessian")]
+# The complex family too: forward mode takes the gradient of a complex x in reverse.
+MODE_SCENARIOS = [*(s for s in (*default_scenarios(), *second_order_scenarios())
+                    if s.operator in ("derivative", "gradient", "jacobian", "hvp", "hessian")),
+                  *complex_scenarios()]
 # Without jit each call traces f, slowly: one scenario per operator, and a Cache.
 EAGER_SCENARIOS = [*{s.operator: s for s in reversed(default_scenarios())}.values(),
-                   *[s for s in context_scenarios() if "cache" in s.tags][:2]]
+                   *[s for s in context_scenarios() if "cache" in s.tags][:2], *complex_scenarios()]
 
 
 def on_numpy(mark: Any) -> Any:

@@ -1,22 +1,25 @@
 """The adcore conformance suite on AutoJAX behind adcore's wrappers ForwardFromPrimitive and
 ReverseFromPrimitive: every operator through the core's fallbacks over its pushforward, or
-its pullback, alone; second order nests it in itself. On numpy inputs: the conversions to
-the engine's arrays are those of the backend's own suite (test_conformance.py)."""
+its pullback, alone; second order nests it in itself. numpy and the engine's arrays alike
+(a Cache holding the engine's immutable array included: where the core's fallbacks call f
+themselves, to learn the shape of f(x), f gets a writable numpy copy of it).
+
+The checks that concern the fallbacks (adcore.testing._subsets.wrapped): every scenario on
+numpy inputs, the default, context and complex families on the engine's arrays; the rest
+is the core's own code, which tests/test_conformance_core.py runs in full, or the engine's,
+which test_conformance.py runs.
+"""
 
 from typing import Any
-
-import pytest
 
 import adcore as ad
 from adcore.extend import ForwardFromPrimitive, ReverseFromPrimitive
 from adcore.testing import parametrize_with_checks
+from adcore.testing._subsets import subset, wrapped
 
 BACKENDS = [ForwardFromPrimitive(ad.AutoJAX()), ReverseFromPrimitive(ad.AutoJAX())]
 
-MARK = parametrize_with_checks(BACKENDS)
-NUMPY = [p for p in MARK.args[1] if not p.id.endswith("-jax]")]
 
-
-@pytest.mark.parametrize(MARK.args[0], NUMPY)
+@subset(parametrize_with_checks(BACKENDS), wrapped)
 def test_conformance_wrapped(backend: Any, check: Any) -> None:
     check()

@@ -5,7 +5,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 import adcore as ad
-from adcore.testing import SkipCheck, all_scenarios, generate_checks, parametrize_with_checks
+from adcore.testing import (
+    SkipCheck,
+    all_scenarios,
+    complex_scenarios,
+    generate_checks,
+    parametrize_with_checks,
+)
 from adcore.testing.strategies import make_strategies
 
 # mode=None picks per operator; "reverse" takes the other way for jacobian, hessian and hvp.
@@ -22,7 +28,7 @@ def test_conformance(backend: Any, check: Any) -> None:
     check()
 
 
-@parametrize_with_checks([ad.AutoTorch(mode="forward")], scenarios=JACOBIANS)
+@parametrize_with_checks([ad.AutoTorch(mode="forward")], scenarios=[*JACOBIANS, *complex_scenarios()])
 def test_conformance_forward_jacobians(backend: Any, check: Any) -> None:
     check()
 

@@ -1,9 +1,8 @@
 """DifferentiateWith with PyTorch at one level and finite differences at the other, and
-SecondOrder of the two (issue 19); every pair of engines: tests/mixed (nox -s mixed)."""
+SecondOrder of the two (issue 19): adcore.testing._pairing's checks on PyTorch, and what is
+particular to it; every pair of engines: tests/mixed (nox -s mixed)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pytest
@@ -11,53 +10,22 @@ import torch
 from adcore_torch import AutoTorch
 
 import adcore as ad
+from adcore.testing._pairing import X, check_engine_inner, check_engine_outer, check_second_order
 
 B = AutoTorch()
 FD = ad.AutoFiniteDiff()
-X = np.array([0.3, -1.2, 2.0, 0.7])
-V = np.array([1.0, -0.5, 0.25, 2.0])
-TOL = {"rtol": 1e-5, "atol": 1e-5}
-
-
-def _exact() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """f = g(x)**2 + sum(x G(x)) with g = sum(x sin x), G = x sin x: gradient, Hessian;
-    and the Jacobian of F(x) = G(x) x[0]."""
-    s, c = np.sin(X), np.cos(X)
-    g, dg = np.sum(X * s), s + X * c
-    grad = 2 * g * dg + 2 * X * s + X ** 2 * c
-    H = 2 * np.outer(dg, dg) + np.diag(2 * g * (2 * c - X * s) + 2 * s + 4 * X * c - X ** 2 * s)
-    J = np.diag(dg) * X[0]
-    J[:, 0] += X * s
-    return grad, H, J
-
-
-def _check(outer: Any, g: Any, G: Any) -> None:
-    f = lambda x: g(x) ** 2 + ad.array_namespace(x).sum(x * G(x))
-    grad, H, J = _exact()
-    np.testing.assert_allclose(ad.gradient(f, outer, X), grad, **TOL)
-    np.testing.assert_allclose(ad.jacobian(lambda x: G(x) * x[0], outer, X), J, **TOL)
-    np.testing.assert_allclose(ad.hvp(f, outer, X, (V,))[0], H @ V, **TOL)
 
 
 def test_torch_differentiates_a_finite_difference_subroutine() -> None:
-    g = ad.DifferentiateWith(lambda x: np.sum(x * np.sin(x)), FD)
-    G = ad.DifferentiateWith(lambda x: x * np.sin(x), FD)
-    _check(B, g, G)
+    check_engine_outer(B)
 
 
 def test_torch_as_the_inner_backend_under_finite_differences() -> None:
-    g = ad.DifferentiateWith(lambda x: torch.sum(x * torch.sin(x)), B)
-    G = ad.DifferentiateWith(lambda x: x * torch.sin(x), B)
-    _check(FD, g, G)
+    check_engine_inner(B, torch.sin, torch.sum)
 
 
 def test_second_order_with_finite_differences_at_either_level() -> None:
-    f = lambda x: ad.array_namespace(x).sum(x * ad.array_namespace(x).sin(x)) ** 2
-    s, c = np.sin(X), np.cos(X)
-    g, dg = np.sum(X * s), s + X * c
-    H = 2 * np.outer(dg, dg) + np.diag(2 * g * (2 * c - X * s))
-    np.testing.assert_allclose(ad.hessian(f, ad.SecondOrder(B, FD), X), H, **TOL)
-    np.testing.assert_allclose(ad.hessian(f, ad.SecondOrder(FD, B), X), H, **TOL)
+    check_second_order(B)
 
 
 def test_a_third_derivative_through_differentiate_with_is_refused() -> None:

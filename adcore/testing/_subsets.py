@@ -7,7 +7,9 @@ Around that, the suites that test something narrower run the checks that concern
   fallbacks over the engine's primitive: on numpy inputs every scenario with the checks of
   numbers, state, batches, ownership and types (``WRAPPED``); on the engine's arrays the
   families where conversions matter (default, context, complex) with fewer
-  (``WRAPPED_ENGINE``). What they leave out holds the core's own code (``out=``, the prep's
+  (``WRAPPED_ENGINE``); neither the pytree family (flattened by the core, above the
+  primitive, alike for every backend) nor the mixed one (where the subroutine meets the
+  engine, which the engine's own suite runs). What they leave out holds the core's own code (``out=``, the prep's
   checks, no mutation), which tests/test_conformance_core.py runs in full over finite
   differences, or the engine's, which its own suite runs;
 - a second configuration of an engine (compiled, another mode) runs the layout family with
@@ -33,11 +35,16 @@ WRAPPED = frozenset({
 WRAPPED_ENGINE = frozenset({"check_reference", "check_state", "check_batch", "check_result_type",
                             "check_not_supported"})
 _ENGINE_TAGS = frozenset({"default", "context", "complex"})
+#: Families that a wrapper leaves to code above the primitive: the core flattens a pytree
+#: (the same for every backend), and a DifferentiateWith subroutine meets the engine itself.
+_CORE_TAGS = frozenset({"pytree", "mixed"})
 LAYOUT = frozenset({"check_reference", "check_state", "check_ownership", "check_result_type"})
 
 
 def wrapped(bound: BoundCheck) -> bool:
     """Whether a wrapped engine's suite keeps this check (see the module's docstring)."""
+    if _CORE_TAGS & set(bound.scenario.tags):
+        return False
     if bound.family == "numpy":
         return bound.name in WRAPPED
     return bound.name in WRAPPED_ENGINE and bool(_ENGINE_TAGS & set(bound.scenario.tags))

@@ -4,6 +4,8 @@
 - `tests`: the core's tests, docstring and documentation examples (numpy only);
 - `plugin(<engine>)`: one per directory under plugins/, installing that plugin
   alone with the core and running its tests (the real engine, never a mock);
+- `mixed`: every engine in one environment, for DifferentiateWith and SecondOrder
+  across engines and the documentation examples that need two;
 - `docs`: the documentation site, built with warnings as errors;
 - `bench` (not run by default): the benchmarks, with the targets they check.
 """
@@ -22,7 +24,7 @@ CONSTRAINTS = ("-c", str(ROOT / "constraints.txt"))
 PLUGINS = sorted(p.name.removeprefix("adcore-") for p in (ROOT / "plugins").glob("adcore-*")
                  if (p / "pyproject.toml").exists())
 
-nox.options.sessions = ["lint", "tests", *(f"plugin({name})" for name in PLUGINS), "docs"]
+nox.options.sessions = ["lint", "tests", *(f"plugin({name})" for name in PLUGINS), "mixed", "docs"]
 
 
 @nox.session
@@ -51,10 +53,9 @@ def plugin(session: nox.Session, name: str) -> None:
 
 @nox.session
 def mixed(session: nox.Session) -> None:
-    """Engines mixed (not run by default: it installs every engine, over CI's time budget):
-    DifferentiateWith and SecondOrder for every ordered pair of shipped engines, and the
-    documentation examples that need several engines. Each plugin session tests its engine
-    paired with finite differences."""
+    """Engines mixed: DifferentiateWith and SecondOrder for every ordered pair of shipped
+    engines, and the documentation examples that need several engines (the only place
+    they run). Each plugin session tests its engine paired with finite differences."""
     session.install("-e", ".[testing,sparse]", *CONSTRAINTS,
                     *(arg for name in PLUGINS for arg in ("-e", f"plugins/adcore-{name}[test]")))
     session.run("pytest", "tests/mixed", "tests/test_docs.py", *session.posargs)

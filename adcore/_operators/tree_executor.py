@@ -16,6 +16,7 @@ from typing import Any
 
 from .._core.contexts import unwrap
 from .._core.prep import Prep, _context_signature, _contexts_fit
+from ..errors import ShapeError
 from .common import make_prep, routed, validate
 from .trees import Structure, is_tree
 
@@ -42,8 +43,6 @@ def prepare_tree(
     """The prep of ``operator`` at the pytree ``x``: ``build(f_flat, v, flat_tangents)``
     returns the operator's executor for the flat problem (``inplace`` is ``f`` as an
     in-place function is called, when ``y`` is given)."""
-    from ..errors import ShapeError
-
     xs = Structure(x, "x")
     v = xs.ravel(x)
     target = routed(backend, operator)
